@@ -1,0 +1,61 @@
+"""The diagnosis contract: categories from the study's taxonomy, ranked root causes, evidence."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+Category = Literal[
+    "none",
+    "server_startup_failure",
+    "incomplete_implementation",
+    "constraint_violation",
+    "schema_format_error",
+    "logic_error",
+    "other",
+]
+Subcategory = Literal[
+    "auth_misconfiguration",
+    "incorrect_query_logic",
+    "database_runtime_error",
+    "state_propagation_failure",
+    "framework_idiosyncrasy",
+    "business_logic_defect",
+]
+
+
+class Evidence(BaseModel):
+    """One observation backing a cause: a log frame, a request, a finding."""
+
+    kind: Literal["log", "request", "finding", "startup"]
+    message: str
+    path: str | None = None
+    line: int | None = None
+    request: str | None = None
+
+
+class RootCause(BaseModel):
+    category: Category
+    subcategory: Subcategory | None = None
+    summary: str
+    evidence: list[Evidence] = Field(default_factory=list)
+    consequences: list[str] = Field(default_factory=list, description="Requests this cause explains.")
+
+
+class Diagnosis(BaseModel):
+    """Headline cause first; `causes` holds every independent cause, ranked."""
+
+    category: Category
+    subcategory: Subcategory | None = None
+    summary: str
+    evidence: list[Evidence] = Field(default_factory=list)
+    causes: list[RootCause] = Field(default_factory=list)
+
+    @classmethod
+    def from_causes(cls, causes: list[RootCause]) -> "Diagnosis":
+        if not causes:
+            return cls(category="none", summary="Every assertion passed and no constraint was violated.")
+        head = causes[0]
+        return cls(category=head.category, subcategory=head.subcategory, summary=head.summary,
+                   evidence=head.evidence, causes=causes)

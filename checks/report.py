@@ -1,0 +1,85 @@
+"""The report of one evaluation: the stable, versioned JSON every consumer reads.
+
+`decaycheck run --json`, the GitHub Check Run and the bot's details page are
+all renderings of this one model.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from checks.diagnosis.model import Diagnosis
+from conduit_suite.result import RequestResult, SuiteResult
+from verifiers.findings import Finding
+
+REPORT_VERSION = 1
+
+Startup = Literal["ok", "install_failed", "start_failed", "health_timeout", "not_run"]
+
+
+class Annotation(BaseModel):
+    """A message pinned to a line of the repository (paths relative to the repo root)."""
+
+    path: str
+    start_line: int
+    end_line: int
+    level: Literal["notice", "warning", "failure"]
+    title: str
+    message: str
+
+
+class SuiteSummary(BaseModel):
+    suite: str
+    assertions_passed: int
+    assertions_total: int
+    assert_pct: float
+    pass_at_1: bool
+    requests: list[RequestResult]
+
+    @classmethod
+    def of(cls, result: SuiteResult) -> "SuiteSummary":
+        return cls(suite=result.suite, assertions_passed=result.assertions_passed,
+                   assertions_total=result.assertions_total, assert_pct=result.assert_pct,
+                   pass_at_1=result.pass_at_1, requests=result.requests)
+
+
+class Report(BaseModel):
+    """Top-level numbers are those of the first configured suite (compat by default)."""
+
+    version: int = REPORT_VERSION
+    repo_path: str = ""
+    head_sha: str | None = None
+    config_error: str | None = None
+    error: str | None = Field(default=None, description="Why the evaluation could not be carried out.")
+    startup: Startup = "not_run"
+    suite: str = "compat"
+    assertions_passed: int = 0
+    assertions_total: int = 0
+    assert_pct: float = 0.0
+    pass_at_1: bool = False
+    requests: list[RequestResult] = Field(default_factory=list)
+    suites: list[SuiteSummary] = Field(default_factory=list)
+    constraints: dict[str, str] = Field(default_factory=dict)
+    findings: list[Finding] = Field(default_factory=list)
+    compliant: bool = True
+    diagnosis: Diagnosis | None = None
+    annotations: list[Annotation] = Field(default_factory=list)
+    gate: dict[str, Any] = Field(default_factory=dict, description="Policy applied and its verdict.")
+    gate_passed: bool = False
+    timings: dict[str, float] = Field(default_factory=dict, description="Seconds per phase.")
+    server_log_tail: str = ""
+
+    def with_suites(self, results: list[SuiteResult]) -> "Report":
+        """Fill the headline numbers from the first suite and keep every suite's summary."""
+        if results:
+            head = results[0]
+            self.suite = head.suite
+            self.assertions_passed = head.assertions_passed
+            self.assertions_total = head.assertions_total
+            self.assert_pct = head.assert_pct
+            self.pass_at_1 = head.pass_at_1 and not self.findings
+            self.requests = head.requests
+        self.suites = [SuiteSummary.of(r) for r in results]
+        return self

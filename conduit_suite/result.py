@@ -1,0 +1,82 @@
+"""What one suite run produced: per-request outcomes and the totals behind A% and pass@1.
+
+These models are the contract the rest of decaycheck reads (the report, the
+diagnosis, the Check Run), so they stay plain data: no references to the
+suite definitions or the HTTP client that produced them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+
+class AssertionFailure(BaseModel):
+    """One assertion that did not hold, with enough context to explain it."""
+
+    assertion: str = Field(description="Human-readable statement, e.g. 'user has token'.")
+    operation: str = Field(description="OpenAPI operationId the assertion checks, e.g. 'Login'.")
+    expected: Any = None
+    actual: Any = None
+
+
+class RequestResult(BaseModel):
+    """One request of a suite as it ran."""
+
+    name: str
+    operation: str
+    method: str
+    path: str = Field(description="Path template including the API prefix, e.g. /api/articles/{slug}.")
+    url: str = Field(default="", description="The concrete URL requested.")
+    status: int | None = Field(description="HTTP status, or None when no response arrived.")
+    error: str | None = Field(default=None, description="Transport error (timeout, refused), if any.")
+    elapsed_ms: float = 0.0
+    server_ms: float | None = Field(default=None, description="Server-reported time (Server-Timing), if any.")
+    passed: int
+    total: int
+    failures: list[AssertionFailure] = Field(default_factory=list)
+    response_excerpt: str = Field(default="", description="Start of the response body, for diagnosis.")
+    sent_auth: bool = Field(default=False, description="Whether an Authorization header was sent.")
+    depends_on: list[str] = Field(default_factory=list, description="Names of earlier requests whose captures this one used.")
+
+
+class SuiteResult(BaseModel):
+    """The outcome of one suite against one server."""
+
+    suite: str
+    base_url: str
+    api_prefix: str
+    requests: list[RequestResult]
+    elapsed_ms: float = 0.0
+
+    @property
+    def assertions_passed(self) -> int:
+        return sum(r.passed for r in self.requests)
+
+    @property
+    def assertions_total(self) -> int:
+        return sum(r.total for r in self.requests)
+
+    @property
+    def assert_pct(self) -> float:
+        total = self.assertions_total
+        return round(100.0 * self.assertions_passed / total, 2) if total else 0.0
+
+    @property
+    def pass_at_1(self) -> bool:
+        return self.assertions_total > 0 and self.assertions_passed == self.assertions_total
+
+    def summary(self) -> dict[str, Any]:
+        """The JSON shape written by `decaycheck suite --json`."""
+        return {
+            "suite": self.suite,
+            "base_url": self.base_url,
+            "api_prefix": self.api_prefix,
+            "assertions_passed": self.assertions_passed,
+            "assertions_total": self.assertions_total,
+            "assert_pct": self.assert_pct,
+            "pass_at_1": self.pass_at_1,
+            "elapsed_ms": round(self.elapsed_ms, 2),
+            "requests": [r.model_dump() for r in self.requests],
+        }

@@ -59,3 +59,19 @@ class Diagnosis(BaseModel):
         head = causes[0]
         return cls(category=head.category, subcategory=head.subcategory, summary=head.summary,
                    evidence=head.evidence, causes=causes)
+
+
+class DiagnosisInput(BaseModel):
+    """What `decaycheck diagnose` reads; `decaycheck run` builds the same from its own evidence.
+
+    Requests follow the report's shape (name, method, path template, status or
+    null, passed, total, failures optional); extra keys are ignored so other
+    harnesses can feed their recordings.
+    """
+
+    model_config = {"extra": "ignore"}
+
+    requests: list[dict] = Field(default_factory=list)
+    server_log: str = ""
+    startup: str = "ok"
+    findings: list[dict] = Field(default_factory=list)

@@ -1,0 +1,47 @@
+"""The structural constraints a repository declares, and the study's L0..L3 shorthand.
+
+The levels are cumulative, as in the constraint-decay study: L0 the framework
+alone; L1 adds Clean Architecture; L2 adds a database; L3 adds an ORM.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel
+
+Framework = Literal["flask", "fastapi", "django", "aiohttp", "express", "fastify", "hono", "koa"]
+Architecture = Literal["clean", "none"]
+Database = Literal["postgresql", "sqlite"]
+Orm = Literal["sqlalchemy", "sequelize", "none"]
+Level = Literal["L0", "L1", "L2", "L3"]
+
+PYTHON_FRAMEWORKS: frozenset[str] = frozenset({"flask", "fastapi", "django", "aiohttp"})
+NODE_FRAMEWORKS: frozenset[str] = frozenset({"express", "fastify", "hono", "koa"})
+
+
+class Constraints(BaseModel):
+    """What the repo promises. `None` means not declared, so not checked."""
+
+    framework: Framework | None = None
+    architecture: Architecture | None = None
+    database: Database | None = None
+    orm: Orm | None = None
+
+    @classmethod
+    def from_level(cls, level: Level, *, framework: Framework | None = None,
+                   database: Database = "postgresql") -> "Constraints":
+        """Expand a study level; the ORM follows the runtime (SQLAlchemy for Python, Sequelize for Node)."""
+        rank = int(level[1])
+        orm: Orm | None = None
+        if rank >= 3:
+            orm = "sequelize" if framework in NODE_FRAMEWORKS else "sqlalchemy"
+        return cls(
+            framework=framework,
+            architecture="clean" if rank >= 1 else None,
+            database=database if rank >= 2 else None,
+            orm=orm,
+        )
+
+    def declared(self) -> dict[str, str]:
+        return {k: v for k, v in self.model_dump().items() if v is not None}

@@ -1,0 +1,193 @@
+"""Read a server log for the errors it reports: Python tracebacks and Node stack traces.
+
+Each error becomes a `LogError` with its exception types (the whole chain, so
+a `psycopg.errors.UndefinedTable` wrapped in SQLAlchemy's `ProgrammingError`
+is visible), its message, and its frames. `innermost_repo_frame` is the place
+a reviewer should look: the deepest frame that belongs to the repository, not
+to a library.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+_PY_FRAME = re.compile(r'^\s*File "(?P<path>[^"]+)", line (?P<line>\d+)(?:, in (?P<func>.+))?$')
+_PY_EXC = re.compile(r"^(?P<type>[A-Za-z_][\w.]*(?:Error|Exception|Exit|Warning|Interrupt|Timeout|Failure|Greenlet|Invalid\w*|\w+)?)(?::\s?(?P<msg>.*))?$")
+_NODE_FRAME = re.compile(r"^\s+at (?:(?P<func>.+?) \()?(?P<path>(?:file://)?[^()\s]+?):(?P<line>\d+):(?P<col>\d+)\)?\s*$")
+_NODE_HEAD = re.compile(r"(?P<type>[A-Z][\w.]*(?:Error|Exception)|Error)(?: \[(?P<code>[\w_]+)\])?: (?P<msg>.*)$")
+_NOT_REPO = ("site-packages", "dist-packages", "node_modules", "/lib/python", "<frozen", "node:", "internal/",
+             "/usr/lib/", "/usr/local/lib/", "<string>", "<unknown>")
+_WORKSPACE_PREFIXES = ("/workspace/", "/app/", "/src/", "/repo/", "/code/")
+
+
+@dataclass(frozen=True)
+class Frame:
+    path: str
+    line: int
+    function: str = ""
+
+    @property
+    def in_library(self) -> bool:
+        return any(marker in self.path for marker in _NOT_REPO)
+
+
+@dataclass
+class LogError:
+    """One error the server reported, with where in the log it started."""
+
+    types: list[str]
+    message: str
+    frames: list[Frame] = field(default_factory=list)
+    language: str = "python"
+    log_line: int = 0
+    repo_frame: Frame | None = None
+
+    @property
+    def type(self) -> str:
+        return self.types[-1] if self.types else ""
+
+    @property
+    def text(self) -> str:
+        """Everything the signatures match against: every type in the chain and the message."""
+        return " ".join(self.types) + " " + self.message
+
+
+def _expand_json_lines(log: str) -> list[str]:
+    """Structured loggers (pino, structlog) put stacks inside JSON; unfold them into plain lines."""
+    lines: list[str] = []
+    for raw in log.splitlines():
+        stripped = raw.strip()
+        if stripped.startswith("{") and stripped.endswith("}"):
+            try:
+                record = json.loads(stripped)
+            except ValueError:
+                record = None
+            if isinstance(record, dict):
+                err = record.get("err") or record.get("error")
+                stack = err.get("stack") if isinstance(err, dict) else None
+                if isinstance(stack, str):
+                    lines.extend(stack.splitlines())
+                    continue
+                if isinstance(record.get("stack"), str):
+                    lines.extend(record["stack"].splitlines())
+                    continue
+        lines.append(raw)
+    return lines
+
+
+def parse_log(log: str, *, repo: Path | None = None) -> list[LogError]:
+    """Every error in `log`, in the order they appear."""
+    lines = _expand_json_lines(log)
+    errors = _python_errors(lines) + _node_errors(lines)
+    errors.sort(key=lambda e: e.log_line)
+    for error in errors:
+        error.repo_frame = innermost_repo_frame(error, repo)
+    return errors
+
+
+def _python_errors(lines: list[str]) -> list[LogError]:
+    errors: list[LogError] = []
+    i = 0
+    current: LogError | None = None
+    while i < len(lines):
+        if lines[i].lstrip().startswith("Traceback (most recent call last):"):
+            start = i
+            frames: list[Frame] = []
+            i += 1
+            while i < len(lines):
+                m = _PY_FRAME.match(lines[i])
+                if m:
+                    frames.append(Frame(m["path"], int(m["line"]), (m["func"] or "").strip()))
+                    i += 1
+                elif lines[i].startswith((" ", "\t")) or not lines[i].strip():
+                    i += 1  # source line or caret markers under a frame
+                else:
+                    break
+            exc_type, message = "", ""
+            if i < len(lines):
+                m = _PY_EXC.match(lines[i].strip())
+                if m:
+                    exc_type, message = m["type"], (m["msg"] or "").strip()
+                else:
+                    message = lines[i].strip()
+            chained = current is not None and _is_chained(lines, start)
+            if chained and current is not None:
+                current.types.append(exc_type)
+                current.message = message or current.message
+                current.frames.extend(frames)
+            else:
+                current = LogError(types=[exc_type] if exc_type else [], message=message, frames=frames,
+                                   language="python", log_line=start + 1)
+                errors.append(current)
+        i += 1
+    return errors
+
+
+def _is_chained(lines: list[str], start: int) -> bool:
+    """Python prints 'The above exception was the direct cause...' between chained tracebacks."""
+    for back in range(start - 1, max(start - 4, -1), -1):
+        text = lines[back].strip()
+        if not text:
+            continue
+        return text.startswith(("The above exception", "During handling of the above exception"))
+    return False
+
+
+def _node_errors(lines: list[str]) -> list[LogError]:
+    errors: list[LogError] = []
+    i = 0
+    while i < len(lines):
+        if _NODE_FRAME.match(lines[i]) and i > 0:
+            head_index = i - 1
+            while head_index > 0 and not _NODE_HEAD.search(lines[head_index]) and i - head_index < 4:
+                head_index -= 1
+            head = _NODE_HEAD.search(lines[head_index])
+            frames: list[Frame] = []
+            while i < len(lines) and _NODE_FRAME.match(lines[i]):
+                m = _NODE_FRAME.match(lines[i])
+                assert m is not None
+                frames.append(Frame(m["path"].removeprefix("file://"), int(m["line"]), (m["func"] or "").strip()))
+                i += 1
+            types = [head["type"]] if head else []
+            if head and head["code"]:
+                types.append(head["code"])
+            errors.append(LogError(types=types, message=head["msg"].strip() if head else "", frames=frames,
+                                   language="node", log_line=head_index + 1))
+            continue
+        i += 1
+    return errors
+
+
+def innermost_repo_frame(error: LogError, repo: Path | None) -> Frame | None:
+    """The deepest frame in the repository, with its path made relative to the repository."""
+    ordered = list(reversed(error.frames)) if error.language == "python" else list(error.frames)
+    for frame in ordered:
+        if frame.in_library:
+            continue
+        relative = relative_to_repo(frame.path, repo)
+        if relative is not None:
+            return Frame(relative, frame.line, frame.function)
+    return None
+
+
+def relative_to_repo(path: str, repo: Path | None) -> str | None:
+    """Map a path as the server saw it (inside a pod) to a path relative to the repository.
+
+    The pod mounts the workspace somewhere else than the checkout, so match on
+    the longest suffix that exists in the repository; without a repository,
+    strip the usual workspace prefixes.
+    """
+    parts = PurePosixPath(path).parts
+    if repo is not None:
+        for i in range(1, len(parts)):
+            candidate = PurePosixPath(*parts[i:])
+            if (repo / candidate).is_file():
+                return str(candidate)
+        return None
+    for prefix in _WORKSPACE_PREFIXES:
+        if prefix in path:
+            return path.split(prefix, 1)[1]
+    return path.lstrip("/") if not PurePosixPath(path).is_absolute() else path

@@ -1,0 +1,1 @@
+"""HTTP layer: Django views that parse requests and call the services."""

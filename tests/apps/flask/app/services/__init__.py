@@ -1,0 +1,1 @@
+"""Use cases of Conduit. Plain Python: no Flask, no HTTP; errors are domain exceptions."""

@@ -1,0 +1,16 @@
+'use strict';
+/** Entry point: build the container, then listen on $PORT (default 3000). */
+const { createContainer } = require('./container');
+const { createApp } = require('./routes');
+
+async function main() {
+  const { config, services } = await createContainer();
+  const app = createApp(services, config);
+  await app.listen({ port: config.port, host: config.host });
+  console.log(`conduit (fastify) listening on ${config.host}:${config.port}`);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,2 @@
+"""Schema migration: raw DDL is fine here."""
+UP = "CREATE TABLE articles (id SERIAL PRIMARY KEY, title TEXT)"

@@ -1,0 +1,148 @@
+"""Layer contracts over an import graph: which file belongs to which layer, and which imports break the contract.
+
+The same machinery checks a repository's Clean Architecture and decaycheck's
+own package layering. Imports are followed through files that belong to no
+layer (helpers, configuration), so a violation laundered through a helper is
+still attributed to the importing line in the layered file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import PurePosixPath
+from typing import Callable, Iterator
+
+from verifiers.model import Import
+from verifiers.project import Project
+
+
+@dataclass(frozen=True)
+class LayerContract:
+    """Layers from the outside in. Layers sharing a rank are independent of each other.
+
+    `closed` lists (importer, imported) layer pairs forbidden although they point down.
+    """
+
+    layers: tuple[tuple[str, tuple[str, ...]], ...]
+    ranks: dict[str, int]
+    closed: frozenset[tuple[str, str]] = frozenset()
+    containers: frozenset[str] = frozenset()
+
+    @classmethod
+    def ordered(cls, layers: list[dict], closed: list[list[str]] | None = None) -> "LayerContract":
+        """One layer per rank, outermost first (`[{name, dirs}, ...]` as in rules.yml)."""
+        return cls(layers=tuple((l["name"], tuple(l["dirs"])) for l in layers),
+                   ranks={l["name"]: i for i, l in enumerate(layers)},
+                   closed=frozenset((a, b) for a, b in closed or []))
+
+    @classmethod
+    def ranked(cls, ranks: list[list[str]]) -> "LayerContract":
+        """Packages by rank, e.g. `[["bot"], ["checks"], ["conduit_suite", "verifiers"]]`; a layer is its own directory."""
+        return cls(layers=tuple((name, (name,)) for group in ranks for name in group),
+                   ranks={name: i for i, group in enumerate(ranks) for name in group})
+
+    def named(self, name: str) -> str | None:
+        """The layer a directory or file stem of this name marks, if any."""
+        return next((layer for layer, dirs in self.layers if name in dirs), None)
+
+    def with_containers(self, paths: list[str]) -> "LayerContract":
+        """Mark folders named like a layer that hold other layer folders (`api/` above `api/controllers/`).
+
+        Such a folder is the application's package, not a layer: its helpers
+        must not be taken for routes.
+        """
+        dirs = {"/".join(PurePosixPath(p).parts[:i]) for p in paths for i in range(1, len(PurePosixPath(p).parts))}
+        marked = [d for d in dirs if self.named(PurePosixPath(d).name) is not None]
+        containers = {d for d in marked if any(o.startswith(d + "/") for o in marked)}
+        return replace(self, containers=frozenset(containers))
+
+    def layer_of(self, path: str) -> str | None:
+        """The layer of the innermost directory that names one; else the file's own name (`models.py`)."""
+        parts = PurePosixPath(path).parts
+        for i in range(len(parts) - 2, -1, -1):
+            layer = self.named(parts[i])
+            if layer is not None and "/".join(parts[: i + 1]) not in self.containers:
+                return layer
+        return self.named(PurePosixPath(parts[-1]).stem)
+
+    def breach(self, importer: str, imported: str) -> str | None:
+        """`upward`, `independent` or `closed` when importer -> imported breaks the contract."""
+        if importer == imported:
+            return None
+        a, b = self.ranks[importer], self.ranks[imported]
+        if b < a:
+            return "upward"
+        if b == a:
+            return "independent"
+        if (importer, imported) in self.closed:
+            return "closed"
+        return None
+
+
+@dataclass(frozen=True)
+class Reach:
+    """What one import line of a layered file leads to: a layered file or an external package, maybe via helpers."""
+
+    source: str
+    imp: Import
+    target: str | None
+    package: str | None
+    module: str
+    via: tuple[str, ...] = ()
+
+
+@dataclass
+class ImportGraph:
+    project: Project
+    contract: LayerContract
+    include: Callable[[str], bool] = lambda path: True
+    _helper_reach: dict[str, list[tuple[str | None, str | None, str, tuple[str, ...]]]] = field(default_factory=dict)
+
+    def layer_of(self, path: str) -> str | None:
+        return self.contract.layer_of(path) if self.include(path) else None
+
+    def reaches(self) -> Iterator[Reach]:
+        """Every (layered file, import line) -> reached layered file or package, following helpers."""
+        for path, source in self.project.files.items():
+            if self.layer_of(path) is None:
+                continue
+            for imp in source.imports:
+                if imp.target is not None and self.layer_of(imp.target) is None and self.include(imp.target):
+                    for target, package, module, via in self._through_helper(imp.target, frozenset()):
+                        yield Reach(path, imp, target, package, module, (imp.target, *via))
+                else:
+                    yield Reach(path, imp, imp.target, imp.package, imp.module)
+
+    def _through_helper(self, helper: str, visiting: frozenset[str]) -> list[tuple[str | None, str | None, str, tuple[str, ...]]]:
+        if helper in self._helper_reach:
+            return self._helper_reach[helper]
+        found: list[tuple[str | None, str | None, str, tuple[str, ...]]] = []
+        source = self.project.files.get(helper)
+        for imp in source.imports if source is not None else []:
+            if imp.target is None:
+                if imp.package is not None:
+                    found.append((None, imp.package, imp.module, ()))
+            elif self.layer_of(imp.target) is not None:
+                found.append((imp.target, None, imp.module, ()))
+            elif imp.target not in visiting and imp.target != helper and self.include(imp.target):
+                for target, package, module, via in self._through_helper(imp.target, visiting | {helper}):
+                    found.append((target, package, module, (imp.target, *via)))
+        if not visiting:  # answers cut short by a cycle are not cached
+            self._helper_reach[helper] = found
+        return found
+
+
+def contract_breaches(graph: ImportGraph) -> Iterator[tuple[Reach, str, str, str]]:
+    """(reach, breach kind, importer layer, imported layer) for every import that breaks the contract."""
+    seen: set[tuple[str, int, str]] = set()
+    for reach in graph.reaches():
+        if reach.target is None:
+            continue
+        importer, imported = graph.layer_of(reach.source), graph.layer_of(reach.target)
+        if importer is None or imported is None:
+            continue
+        kind = graph.contract.breach(importer, imported)
+        key = (reach.source, reach.imp.line, imported)
+        if kind is not None and key not in seen:
+            seen.add(key)
+            yield reach, kind, importer, imported

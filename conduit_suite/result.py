@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 class AssertionFailure(BaseModel):
     """One assertion that did not hold, with enough context to explain it."""
 
+    id: str = Field(default="", description="Stable id '<request name>: <assertion text>'.")
     assertion: str = Field(description="Human-readable statement, e.g. 'user has token'.")
     operation: str = Field(description="OpenAPI operationId the assertion checks, e.g. 'Login'.")
     expected: Any = None
@@ -66,6 +67,10 @@ class SuiteResult(BaseModel):
     @property
     def pass_at_1(self) -> bool:
         return self.assertions_total > 0 and self.assertions_passed == self.assertions_total
+
+    def failed_ids(self) -> list[str]:
+        """Sorted ids ('<request name>: <assertion text>') of every failed assertion."""
+        return sorted(f.id or f"{r.name}: {f.assertion}" for r in self.requests for f in r.failures)
 
     def summary(self) -> dict[str, Any]:
         """The JSON shape written by `decaycheck suite --json`."""

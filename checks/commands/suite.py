@@ -1,10 +1,95 @@
-"""`decaycheck suite` (placeholder until its issue lands)."""
+"""`decaycheck suite`: run a behavioural suite against a server that is already running.
+
+Prints one table row per request and the totals (A%, pass@1); `--json FILE`
+writes the suite result. Exit codes: 0 every assertion passed, 1 any failed,
+2 bad usage (bad URL, unknown suite).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Optional
 
 import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from conduit_suite import SuiteError, SuiteResult, UsageError, run_suite, suite_names
+
+MAX_FAILURE_LINES = 40
+
+
+def render(result: SuiteResult) -> Table:
+    """One row per request: name, method, path template, status, passed/total."""
+    table = Table(title=escape(f"{result.suite} suite against {result.base_url}{result.api_prefix}"))
+    table.add_column("request")
+    table.add_column("method")
+    table.add_column("path")
+    table.add_column("status", justify="right")
+    table.add_column("passed", justify="right")
+    for r in result.requests:
+        ok = r.passed == r.total
+        status = str(r.status) if r.status is not None else "[red]none[/red]"
+        table.add_row(escape(r.name), r.method, escape(r.path), status,
+                      f"[green]{r.passed}/{r.total}[/green]" if ok else f"[red]{r.passed}/{r.total}[/red]")
+    return table
+
+
+def totals(result: SuiteResult) -> str:
+    """The line users compare: assertions passed, A%, pass@1."""
+    colour = "green" if result.pass_at_1 else "red"
+    return (f"[bold {colour}]{result.suite}: {result.assertions_passed}/{result.assertions_total} assertions, "
+            f"A% {result.assert_pct:.2f}, pass@1 {int(result.pass_at_1)}[/bold {colour}] "
+            f"[dim]({len(result.requests)} requests, {result.elapsed_ms:.0f} ms)[/dim]")
+
+
+def failure_lines(result: SuiteResult, limit: int = MAX_FAILURE_LINES) -> list[str]:
+    """One line per failed assertion (one per request when no response came), capped at `limit`."""
+    lines: list[str] = []
+    for request in result.requests:
+        if request.error and request.failures:
+            lines.append(f"[red]✗[/red] {escape(request.name)}: {escape(request.error)} "
+                         f"[dim]({len(request.failures)} assertions failed)[/dim]")
+            continue
+        for failure in request.failures:
+            lines.append(f"[red]✗[/red] {escape(failure.id)} [dim]({failure.operation}; expected "
+                         f"{escape(_brief(failure.expected))}, got {escape(_brief(failure.actual))})[/dim]")
+    if len(lines) > limit:
+        lines = lines[:limit] + [f"... and {len(lines) - limit} more (see --json)"]
+    return lines
+
+
+def _brief(value: object, size: int = 100) -> str:
+    text = json.dumps(value, default=str)
+    return text if len(text) <= size else text[:size] + "..."
 
 
 def register(app: typer.Typer) -> None:
     @app.command("suite")
-    def _placeholder() -> None:
-        """Not built yet."""
-        raise typer.Exit(2)
+    def suite(
+        base_url: str = typer.Option(..., "--base-url", help="Server root, e.g. http://127.0.0.1:8080."),
+        api_prefix: str = typer.Option("/api", "--api-prefix", help="Prefix of the API routes."),
+        suite_name: str = typer.Option("compat", "--suite", help="compat or strict."),
+        json_path: Optional[Path] = typer.Option(None, "--json", help="Write the result as JSON here."),
+        timeout: float = typer.Option(10.0, "--timeout", help="Seconds per request."),
+        deadline: Optional[float] = typer.Option(None, "--deadline", help="Seconds for the whole run."),
+    ) -> None:
+        """Run the compat or strict suite against a running server."""
+        console = Console()
+        if suite_name not in suite_names():
+            console.print(f"[red]error:[/red] unknown suite {suite_name!r}; known: {', '.join(suite_names())}")
+            raise typer.Exit(2)
+        try:
+            result = run_suite(suite_name, base_url, api_prefix, timeout=timeout, deadline=deadline)
+        except (UsageError, SuiteError) as exc:
+            console.print(f"[red]error:[/red] {exc}")
+            raise typer.Exit(2) from exc
+        console.print(render(result))
+        for line in failure_lines(result):
+            console.print(line, highlight=False)
+        console.print(totals(result))
+        if json_path is not None:
+            json_path.write_text(json.dumps(result.summary(), indent=2))
+        raise typer.Exit(0 if result.pass_at_1 else 1)

@@ -1,0 +1,211 @@
+"""Run a suite against a live server and record every assertion.
+
+One httpx Client (keep-alive) sends the requests in order. Nothing stops the
+run: a request that times out, cannot connect, or falls past the overall
+deadline is recorded with status None and every one of its assertions
+failed; a capture that finds nothing leaves its variable unset, and later
+requests carry the `undefined` placeholder and fail on their own merits.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+import socket
+import time
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+import httpx
+
+from conduit_suite.assertions import KINDS, Observed, Outcome, plain
+from conduit_suite.paths import MISSING, resolve
+from conduit_suite.result import AssertionFailure, RequestResult, SuiteResult
+from conduit_suite.schemas import load_schemas
+from conduit_suite.suite import RequestSpec, Suite, load_suite, path_params
+from conduit_suite.template import UNSET, render
+
+EXCERPT_CHARS = 300
+_SERVER_TIMING = re.compile(r"(?:^|,)\s*app\s*;(?:[^,]*?;)?\s*dur=([0-9.]+)", re.IGNORECASE)
+
+
+class UsageError(ValueError):
+    """A run that cannot start as asked (bad base URL, unknown suite)."""
+
+
+def check_base_url(base_url: str) -> str:
+    """The base URL without a trailing slash; UsageError unless it is http(s)://host[:port][/path]."""
+    parts = urlsplit(base_url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise UsageError(f"bad base URL {base_url!r}: expected http(s)://host[:port]")
+    try:
+        parts.port
+    except ValueError as exc:
+        raise UsageError(f"bad base URL {base_url!r}: {exc}") from exc
+    return base_url.rstrip("/")
+
+
+def normalize_prefix(api_prefix: str) -> str:
+    """`api`, `/api/` and `/api` all mean `/api`; '' and '/' mean no prefix."""
+    stripped = api_prefix.strip().strip("/")
+    return f"/{stripped}" if stripped else ""
+
+
+def server_ms(headers: httpx.Headers) -> float | None:
+    """The `app` duration of a `Server-Timing` header, in milliseconds, if present."""
+    for value in headers.get_list("server-timing"):
+        match = _SERVER_TIMING.search(value)
+        if match:
+            try:
+                return float(match.group(1))
+            except ValueError:
+                return None
+    return None
+
+
+def parse_body(content: bytes) -> Any:
+    """The JSON body, or {} when it is not JSON (every property assertion then fails)."""
+    if not content:
+        return {}
+    try:
+        return json.loads(content)
+    except (ValueError, UnicodeDecodeError):
+        return {}
+
+
+def run_suite(suite: str | Suite, base_url: str, api_prefix: str = "/api", *, timeout: float = 10.0,
+              deadline: float | None = None, variables: dict[str, Any] | None = None) -> SuiteResult:
+    """Run `suite` against the server at `base_url` (its root) with routes under `api_prefix`.
+
+    `timeout` bounds each request (seconds); `deadline` bounds the whole run.
+    `variables` overrides generated variables (e.g. a fixed USERNAME).
+    """
+    spec = load_suite(suite) if isinstance(suite, str) else suite
+    root = check_base_url(base_url)
+    prefix = normalize_prefix(api_prefix)
+    run = _Run(spec, root + prefix, prefix, timeout, deadline, variables or {})
+    started = time.perf_counter()
+    # Plain-http servers (the sandbox's loopback) need no CA bundle; loading one costs ~20 ms a run.
+    verify = root.startswith("https://")
+    # No Nagle: httpcore writes headers and body separately, and a small body must not wait for an ACK.
+    transport = httpx.HTTPTransport(verify=verify, socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)])
+    with httpx.Client(headers=spec.headers, timeout=timeout, follow_redirects=False, transport=transport) as client:
+        results = [run.one(client, request) for request in spec.requests]
+    return SuiteResult(suite=spec.name, base_url=root, api_prefix=prefix, requests=results,
+                       elapsed_ms=(time.perf_counter() - started) * 1000.0)
+
+
+class _Run:
+    """The mutable state of one run: variables, who captured them, the clock."""
+
+    def __init__(self, suite: Suite, api_root: str, prefix: str, timeout: float, deadline: float | None,
+                 overrides: dict[str, Any]) -> None:
+        self.suite = suite
+        self.api_root = api_root
+        self.prefix = prefix
+        self.timeout = timeout
+        self.ends_at = None if deadline is None else time.monotonic() + deadline
+        builtins = {"RUN": secrets.token_hex(4)}
+        self.variables: dict[str, Any] = dict(builtins)
+        for name, template in suite.variables.items():
+            self.variables[name] = render(template, self.variables)
+        self.variables.update(overrides)
+        self.captured_by: dict[str, str] = {}
+        self.order = {r.name: i for i, r in enumerate(suite.requests)}
+        self.validate = None
+        if suite.schema_source:
+            self.validate = load_schemas(suite.schema_source, suite.schema_nullable).validate
+
+    def one(self, client: httpx.Client, request: RequestSpec) -> RequestResult:
+        """Send one request, capture its values, judge its assertions; never raises."""
+        prepared = self._prepare(request)
+        record = dict(name=request.name, operation=request.operation, method=request.method,
+                      path=self.prefix + request.path, url=prepared.url,
+                      sent_auth=self.suite.auth_header in prepared.headers,
+                      depends_on=prepared.depends_on, total=len(request.assertions))
+        remaining = None if self.ends_at is None else self.ends_at - time.monotonic()
+        if remaining is not None and remaining <= 0:
+            return self._no_response(request, record, "deadline exceeded before the request was sent", 0.0)
+        limit = self.timeout if remaining is None else min(self.timeout, remaining)
+        started = time.perf_counter()
+        try:
+            response = client.request(request.method, prepared.url, params=prepared.query or None,
+                                      content=prepared.content, headers=prepared.headers, timeout=limit)
+        except httpx.TimeoutException:
+            return self._no_response(request, record, f"timed out after {limit:.3g} s", _since(started))
+        except Exception as exc:  # noqa: BLE001 - whatever the server or a captured value provokes is recorded
+            kind = "cannot connect" if isinstance(exc, httpx.ConnectError) else type(exc).__name__
+            return self._no_response(request, record, f"{kind}: {exc}", _since(started))
+        elapsed = _since(started)
+        body = parse_body(response.content)
+        self._capture(request, body)
+        failures = self._judge(request, Observed(response.status_code, body, self.variables, self.validate))
+        record["url"] = str(response.url)
+        return RequestResult(**record, status=response.status_code, elapsed_ms=elapsed,
+                             server_ms=server_ms(response.headers), passed=len(request.assertions) - len(failures),
+                             failures=failures,
+                             response_excerpt=response.content[:EXCERPT_CHARS].decode("utf-8", "replace"))
+
+    def _prepare(self, request: RequestSpec) -> "_Prepared":
+        """Render the request from the current variables; its sources are the captures it reads."""
+        path = self._path(request)
+        query = render(request.query, self.variables)
+        headers = render(request.headers, self.variables)
+        if request.auth:
+            headers[self.suite.auth_header] = f"{self.suite.auth_scheme} {self.variables.get(request.auth, UNSET)}"
+        content = None if request.body is None else json.dumps(render(request.body, self.variables)).encode()
+        sources = {self.captured_by[v] for v in request.uses if v in self.captured_by} - {request.name}
+        return _Prepared(self.api_root + path, query, headers, content, sorted(sources, key=self.order.__getitem__))
+
+    def _judge(self, request: RequestSpec, observed: Observed) -> list[AssertionFailure]:
+        failures = []
+        for assertion in request.assertions:
+            args = render(list(assertion.args), self.variables)
+            try:
+                outcome: Outcome = KINDS[assertion.kind].check(observed, *args)
+            except Exception as exc:  # noqa: BLE001 - a kind meeting a shape it did not foresee fails, never aborts
+                outcome = Outcome(False, assertion.text, f"{type(exc).__name__}: {exc}")
+            if not outcome.ok:
+                failures.append(AssertionFailure(
+                    id=f"{request.name}: {assertion.text}", assertion=assertion.text, operation=assertion.operation,
+                    expected=plain(outcome.expected), actual=plain(outcome.actual)))
+        return failures
+
+    def _no_response(self, request: RequestSpec, record: dict[str, Any], error: str, elapsed: float) -> RequestResult:
+        """No response: the captures are unset and every assertion fails with the error as what was seen."""
+        self._capture(request, {})
+        failures = [AssertionFailure(id=f"{request.name}: {a.text}", assertion=a.text, operation=a.operation,
+                                     expected=a.args[0] if a.kind == "status" else a.text, actual=error)
+                    for a in request.assertions]
+        return RequestResult(**record, status=None, error=error, elapsed_ms=elapsed, passed=0, failures=failures)
+
+    def _path(self, request: RequestSpec) -> str:
+        path = request.path
+        for name in path_params(path):
+            value = render(request.params.get(name, "{{%s}}" % name), self.variables)
+            path = path.replace("{%s}" % name, quote(value if isinstance(value, str) else json.dumps(value), safe=""))
+        return path
+
+    def _capture(self, request: RequestSpec, body: Any) -> None:
+        for variable, path in request.capture.items():
+            self.captured_by[variable] = request.name
+            value = resolve(body, path)
+            if value is MISSING or value is None:
+                self.variables.pop(variable, None)
+            else:
+                self.variables[variable] = value
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    url: str
+    query: dict[str, Any]
+    headers: dict[str, str]
+    content: bytes | None
+    depends_on: list[str]
+
+
+def _since(started: float) -> float:
+    return (time.perf_counter() - started) * 1000.0

@@ -1,0 +1,1 @@
+"""Suite definitions (YAML), shipped as package data."""

@@ -1,0 +1,1 @@
+"""The GitHub App: webhooks in, queue jobs, Check Runs out. A thin layer over `checks`."""

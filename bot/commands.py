@@ -1,15 +1,53 @@
-"""`decaycheck serve` and `decaycheck worker` (placeholder until the App issue lands)."""
+"""`decaycheck serve` (the web service) and `decaycheck worker` (a queue worker)."""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import TYPE_CHECKING
 
 import typer
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
+
+SECRET_VARIABLES = ("DECAYCHECK_PRIVATE_KEY", "DECAYCHECK_WEBHOOK_SECRET")
+
+
+def _settings() -> "Settings":
+    """Read the settings, then drop the secrets from the environment so no child process inherits them."""
+    from bot.settings import Settings
+
+    settings = Settings()
+    if settings.app_id:
+        _ = settings.private_key_pem
+    for name in SECRET_VARIABLES:
+        os.environ.pop(name, None)
+    return settings
 
 
 def register(app: typer.Typer) -> None:
     @app.command("serve")
-    def _serve() -> None:
-        """Not built yet."""
-        raise typer.Exit(2)
+    def _serve(host: str = typer.Option("127.0.0.1", help="Address to bind."),
+               port: int = typer.Option(8000, help="Port to bind."),
+               log_level: str = typer.Option("info", help="Logging level.")) -> None:
+        """Run the GitHub App's web service (with an in-process queue when no Redis is configured)."""
+        import uvicorn
+
+        from bot.web.app import create_app
+
+        logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        uvicorn.run(create_app(_settings()), host=host, port=port, log_level=log_level)
 
     @app.command("worker")
-    def _worker() -> None:
-        """Not built yet."""
-        raise typer.Exit(2)
+    def _worker(log_level: str = typer.Option("info", help="Logging level.")) -> None:
+        """Run one queue worker (needs DECAYCHECK_REDIS_URL)."""
+        from bot.queue import build_worker
+
+        logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        settings = _settings()
+        if not settings.redis_url:
+            typer.echo("decaycheck worker needs DECAYCHECK_REDIS_URL; `decaycheck serve` alone runs an in-process queue.",
+                       err=True)
+            raise typer.Exit(2)
+        build_worker(settings).run()

@@ -1,0 +1,174 @@
+"""The GitHub REST client the App uses: retries, rate limits, serialized writes.
+
+Every call sends the API version header. Server errors and dropped
+connections are retried with exponential backoff; 403/429 rate-limit answers
+wait for `retry-after` or `x-ratelimit-reset` (bounded by `max_wait_s`) and
+retry. Writes to one installation go one at a time (GitHub's guidance against
+secondary rate limits) through a lock the caller supplies, so several worker
+processes can share one through Redis.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextlib
+import logging
+import time
+from typing import Any, AsyncContextManager, Callable
+
+import httpx
+
+from bot.auth import InstallationToken, TokenCache, app_jwt, parse_expiry
+from bot.metrics import GITHUB_REQUESTS
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+API_VERSION = "2022-11-28"
+WRITE_METHODS = {"POST", "PATCH", "PUT", "DELETE"}
+
+LockFactory = Callable[[str], AsyncContextManager[Any]]
+
+
+class GitHubError(Exception):
+    def __init__(self, status: int, method: str, url: str, body: str) -> None:
+        super().__init__(f"{method} {url} -> {status}: {body[:500]}")
+        self.status = status
+        self.body = body
+
+
+def _local_locks() -> LockFactory:
+    locks: dict[str, asyncio.Lock] = {}
+
+    def factory(name: str) -> AsyncContextManager[Any]:
+        return locks.setdefault(name, asyncio.Lock())
+
+    return factory
+
+
+def rate_limit_wait(response: httpx.Response, now: float | None = None) -> float | None:
+    """Seconds GitHub asks us to wait, or None when the answer is not a rate limit."""
+    if response.status_code not in (403, 429):
+        return None
+    retry_after = response.headers.get("retry-after")
+    if retry_after is not None:
+        with contextlib.suppress(ValueError):
+            return max(0.0, float(retry_after))
+    if response.headers.get("x-ratelimit-remaining") == "0" and "x-ratelimit-reset" in response.headers:
+        with contextlib.suppress(ValueError):
+            return max(0.0, float(response.headers["x-ratelimit-reset"]) - (now or time.time()))
+    if response.status_code == 429:
+        return 60.0
+    if "secondary rate limit" in response.text.lower():
+        return 60.0
+    return None
+
+
+class GitHubClient:
+    """One per process; holds the HTTP connection pool and the token cache."""
+
+    def __init__(self, settings: Settings, locks: LockFactory | None = None,
+                 transport: httpx.AsyncBaseTransport | None = None) -> None:
+        self.settings = settings
+        self._http = httpx.AsyncClient(base_url=settings.github_api_url, timeout=30.0, transport=transport,
+                                       headers={"Accept": "application/vnd.github+json",
+                                                "X-GitHub-Api-Version": API_VERSION,
+                                                "User-Agent": f"decaycheck-app/{settings.app_id or 'dev'}"})
+        self._locks = locks or _local_locks()
+        self.tokens = TokenCache(self._mint_token, margin_s=settings.token_refresh_margin_s)
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    # -- transport ---------------------------------------------------------------------------
+
+    async def request(self, method: str, url: str, *, auth: str, json: Any = None,
+                      params: dict[str, str] | None = None) -> httpx.Response:
+        """Send with retries; raise GitHubError on a final non-2xx answer."""
+        s = self.settings
+        attempt = 0
+        while True:
+            try:
+                response = await self._http.request(method, url, json=json, params=params,
+                                                    headers={"Authorization": auth})
+            except httpx.TransportError as exc:
+                if attempt >= s.http_retries:
+                    raise
+                log.warning("github %s %s: %s (retrying)", method, url, exc)
+                await asyncio.sleep(s.http_backoff_s * 2 ** attempt)
+                attempt += 1
+                continue
+            GITHUB_REQUESTS.labels(method=method, status=str(response.status_code)).inc()
+            if response.is_success:
+                return response
+            wait = rate_limit_wait(response)
+            if wait is not None and attempt < s.http_retries:
+                wait = min(wait, s.http_max_wait_s)
+                log.warning("github rate limit on %s %s; waiting %.1fs", method, url, wait)
+                await asyncio.sleep(wait)
+            elif response.status_code >= 500 and attempt < s.http_retries:
+                await asyncio.sleep(s.http_backoff_s * 2 ** attempt)
+            else:
+                raise GitHubError(response.status_code, method, url, response.text)
+            attempt += 1
+
+    async def _mint_token(self, installation_id: int) -> InstallationToken:
+        jwt = app_jwt(self.settings.app_id, self.settings.private_key_pem)
+        r = await self.request("POST", f"/app/installations/{installation_id}/access_tokens",
+                               auth=f"Bearer {jwt}")
+        data = r.json()
+        return InstallationToken(token=data["token"], expires_at=parse_expiry(data["expires_at"]))
+
+    async def installation_token(self, installation_id: int) -> str:
+        return await self.tokens.get(installation_id)
+
+    async def call(self, installation_id: int, method: str, url: str, **kwargs: Any) -> httpx.Response:
+        """A call as the installation; writes hold the installation's lock.
+
+        A 401 means the cached token was revoked: it is dropped and the call
+        made once more with a fresh one.
+        """
+        for attempt in (1, 2):
+            token = await self.installation_token(installation_id)
+            try:
+                if method.upper() in WRITE_METHODS:
+                    async with self._locks(f"installation:{installation_id}"):
+                        return await self.request(method, url, auth=f"token {token}", **kwargs)
+                return await self.request(method, url, auth=f"token {token}", **kwargs)
+            except GitHubError as exc:
+                if exc.status != 401 or attempt == 2:
+                    raise
+                self.tokens.forget(installation_id)
+        raise AssertionError("unreachable")
+
+    # -- the endpoints the App uses ----------------------------------------------------------
+
+    async def file_sha(self, installation_id: int, repo: str, path: str, ref: str) -> str | None:
+        """The blob sha of `path` at `ref`, or None when the file does not exist."""
+        try:
+            r = await self.call(installation_id, "GET", f"/repos/{repo}/contents/{path}", params={"ref": ref})
+        except GitHubError as exc:
+            if exc.status == 404:
+                return None
+            raise
+        data = r.json()
+        return data.get("sha") if isinstance(data, dict) else None
+
+    async def file_text(self, installation_id: int, repo: str, path: str, ref: str) -> str | None:
+        try:
+            r = await self.call(installation_id, "GET", f"/repos/{repo}/contents/{path}", params={"ref": ref})
+        except GitHubError as exc:
+            if exc.status == 404:
+                return None
+            raise
+        return base64.b64decode(r.json().get("content", "")).decode("utf-8", "replace")
+
+    async def create_check_run(self, installation_id: int, repo: str, body: dict[str, Any]) -> dict[str, Any]:
+        r = await self.call(installation_id, "POST", f"/repos/{repo}/check-runs", json=body)
+        return r.json()
+
+    async def update_check_run(self, installation_id: int, repo: str, check_run_id: int,
+                               body: dict[str, Any]) -> dict[str, Any]:
+        r = await self.call(installation_id, "PATCH", f"/repos/{repo}/check-runs/{check_run_id}", json=body)
+        return r.json()

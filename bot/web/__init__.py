@@ -1,0 +1,1 @@
+"""The App's web service: webhook intake, health, metrics, run details."""

@@ -1,0 +1,223 @@
+"""The App's GitHub side against the fake GitHub: JWT, token cache, retries, rate limits, fetch."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from pathlib import Path
+from typing import Iterator
+
+import jwt
+import pytest
+
+from bot.auth import app_jwt
+from bot.fetch import FetchError, fetch_commit
+from bot.github import GitHubClient, GitHubError
+from bot.settings import Settings
+from tests.support.fake_github import Fault, FakeGitHub, generate_private_key
+
+APP_ID = "4242"
+INSTALLATION = 77
+REPO = "acme/conduit"
+KEYS = generate_private_key()
+
+
+@pytest.fixture()
+def fake(tmp_path: Path) -> Iterator[FakeGitHub]:
+    with FakeGitHub(APP_ID, KEYS[1], tmp_path / "gh") as gh:
+        gh.add_installation(INSTALLATION)
+        yield gh
+
+
+def settings_for(fake: FakeGitHub, **overrides: object) -> Settings:
+    values = dict(app_id=APP_ID, private_key=KEYS[0], github_api_url=fake.url, http_backoff_s=0.05,
+                  http_max_wait_s=5.0)
+    values.update(overrides)
+    return Settings(**values)  # type: ignore[arg-type]
+
+
+def _run_body(sha: str) -> dict:
+    return {"name": "decaycheck", "head_sha": sha, "status": "queued", "output": {"title": "t", "summary": "s"}}
+
+
+def test_app_jwt_is_rs256_backdated_and_short_lived() -> None:
+    token = app_jwt(APP_ID, KEYS[0])
+    claims = jwt.decode(token, KEYS[1], algorithms=["RS256"])
+    assert jwt.get_unverified_header(token)["alg"] == "RS256"
+    assert claims["iss"] == APP_ID
+    assert time.time() - 70 <= claims["iat"] <= time.time() - 50
+    assert claims["exp"] - time.time() <= 600 and claims["exp"] > time.time()
+
+
+def test_a_jwt_signed_with_another_key_is_refused(fake: FakeGitHub) -> None:
+    other_private, _ = generate_private_key()
+
+    async def go() -> None:
+        client = GitHubClient(settings_for(fake, private_key=other_private))
+        try:
+            with pytest.raises(GitHubError) as err:
+                await client.installation_token(INSTALLATION)
+            assert err.value.status == 401
+        finally:
+            await client.aclose()
+
+    asyncio.run(go())
+
+
+def test_installation_tokens_are_cached_and_renewed_before_expiry(fake: FakeGitHub) -> None:
+    sha = fake.commit(REPO, {"README.md": "x\n"})
+
+    async def go() -> None:
+        client = GitHubClient(settings_for(fake, token_refresh_margin_s=60))
+        try:
+            first = await client.installation_token(INSTALLATION)
+            for _ in range(3):
+                await client.create_check_run(INSTALLATION, REPO, _run_body(sha))
+            assert await client.installation_token(INSTALLATION) == first
+            minted = [r for r in fake.requests if r.path.endswith("/access_tokens")]
+            assert len(minted) == 1
+            assert all(r.headers.get("x-github-api-version") == "2022-11-28" for r in fake.requests)
+            fake.token_ttl_s = 30  # shorter than the renewal margin: each use renews
+            client.tokens.forget(INSTALLATION)
+            short = await client.installation_token(INSTALLATION)
+            assert await client.installation_token(INSTALLATION) != short
+        finally:
+            await client.aclose()
+
+    asyncio.run(go())
+
+
+def test_a_revoked_token_is_replaced_once(fake: FakeGitHub) -> None:
+    sha = fake.commit(REPO, {"README.md": "x\n"})
+
+    async def go() -> None:
+        client = GitHubClient(settings_for(fake))
+        try:
+            first = await client.installation_token(INSTALLATION)
+            del fake.tokens[first]  # revoked on GitHub's side
+            await client.create_check_run(INSTALLATION, REPO, _run_body(sha))
+            assert await client.installation_token(INSTALLATION) != first
+        finally:
+            await client.aclose()
+
+    asyncio.run(go())
+    assert [r.status for r in fake.requests if r.path.endswith("/check-runs")] == [401, 201]
+
+
+def test_server_errors_are_retried_with_backoff(fake: FakeGitHub) -> None:
+    sha = fake.commit(REPO, {"README.md": "x\n"})
+    fake.inject(Fault("POST", r"/check-runs$", 502, times=2))
+
+    async def go() -> None:
+        client = GitHubClient(settings_for(fake))
+        try:
+            created = await client.create_check_run(INSTALLATION, REPO, _run_body(sha))
+            assert created["id"] in fake.check_runs
+        finally:
+            await client.aclose()
+
+    asyncio.run(go())
+    statuses = [r.status for r in fake.requests if r.path.endswith("/check-runs")]
+    assert statuses == [502, 502, 201]
+
+
+def test_retries_give_up_after_the_configured_attempts(fake: FakeGitHub) -> None:
+    sha = fake.commit(REPO, {"README.md": "x\n"})
+    fake.inject(Fault("POST", r"/check-runs$", 503, times=10))
+
+    async def go() -> None:
+        client = GitHubClient(settings_for(fake, http_retries=2))
+        try:
+            with pytest.raises(GitHubError) as err:
+                await client.create_check_run(INSTALLATION, REPO, _run_body(sha))
+            assert err.value.status == 503
+        finally:
+            await client.aclose()
+
+    asyncio.run(go())
+    assert len([r for r in fake.requests if r.path.endswith("/check-runs")]) == 3
+
+
+@pytest.mark.parametrize("status,headers", [
+    (403, {"x-ratelimit-remaining": "0", "x-ratelimit-reset": "RESET"}),
+    (429, {"retry-after": "1"}),
+    (403, {"retry-after": "1"}),
+])
+def test_rate_limits_wait_for_the_reset_then_retry(fake: FakeGitHub, status: int, headers: dict) -> None:
+    sha = fake.commit(REPO, {"README.md": "x\n"})
+    headers = {k: (str(int(time.time()) + 4) if v == "RESET" else v) for k, v in headers.items()}
+    fake.inject(Fault("POST", r"/check-runs$", status, headers=headers,
+                      body='{"message": "API rate limit exceeded"}'))
+
+    async def go() -> None:
+        client = GitHubClient(settings_for(fake))
+        try:
+            await client.create_check_run(INSTALLATION, REPO, _run_body(sha))
+        finally:
+            await client.aclose()
+
+    asyncio.run(go())
+    calls = [r for r in fake.requests if r.path.endswith("/check-runs")]
+    assert [c.status for c in calls] == [status, 201]
+    assert calls[1].at - calls[0].at >= 0.9
+
+
+def test_a_plain_403_is_not_retried(fake: FakeGitHub) -> None:
+    sha = fake.commit(REPO, {"README.md": "x\n"})
+    fake.inject(Fault("POST", r"/check-runs$", 403, body='{"message": "Resource not accessible by integration"}'))
+
+    async def go() -> None:
+        client = GitHubClient(settings_for(fake))
+        try:
+            with pytest.raises(GitHubError):
+                await client.create_check_run(INSTALLATION, REPO, _run_body(sha))
+        finally:
+            await client.aclose()
+
+    asyncio.run(go())
+    assert len([r for r in fake.requests if r.path.endswith("/check-runs")]) == 1
+
+
+def test_writes_to_one_installation_go_one_at_a_time(fake: FakeGitHub) -> None:
+    sha = fake.commit(REPO, {"README.md": "x\n"})
+    fake.write_delay_s = 0.1
+
+    async def go() -> None:
+        client = GitHubClient(settings_for(fake))
+        try:
+            await asyncio.gather(*(client.create_check_run(INSTALLATION, REPO, _run_body(sha)) for _ in range(5)))
+        finally:
+            await client.aclose()
+
+    asyncio.run(go())
+    assert len(fake.check_runs) == 5
+    assert fake.max_parallel_writes[INSTALLATION] == 1
+
+
+def test_fetch_checks_out_the_exact_sha_without_keeping_the_token(fake: FakeGitHub, tmp_path: Path) -> None:
+    first = fake.commit(REPO, {"app.py": "v = 1\n"})
+    fake.commit(REPO, {"app.py": "v = 2\n"})  # the branch moved on; the older SHA is still fetched
+
+    async def token() -> str:
+        client = GitHubClient(settings_for(fake))
+        try:
+            return await client.installation_token(INSTALLATION)
+        finally:
+            await client.aclose()
+
+    secret = asyncio.run(token())
+    out = fetch_commit(fake.git_url(REPO), first, secret, tmp_path / "co")
+    assert (out / "app.py").read_text() == "v = 1\n"
+    stored = "".join(p.read_text(errors="ignore") for p in (out / ".git").rglob("*") if p.is_file()
+                     and p.stat().st_size < 1_000_000)
+    assert secret not in stored
+    assert fake.git_url(REPO) not in (out / ".git" / "config").read_text()
+
+
+def test_fetch_refuses_without_a_valid_token_or_for_an_unknown_sha(fake: FakeGitHub, tmp_path: Path) -> None:
+    sha = fake.commit(REPO, {"app.py": "v = 1\n"})
+    with pytest.raises(FetchError):
+        fetch_commit(fake.git_url(REPO), sha, "ghs_forged", tmp_path / "a")
+    fake.tokens["ghs_valid"] = (INSTALLATION, time.time() + 60)
+    with pytest.raises(FetchError):
+        fetch_commit(fake.git_url(REPO), "0" * 40, "ghs_valid", tmp_path / "b")

@@ -9,6 +9,7 @@ requests carry the `undefined` placeholder and fail on their own merits.
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 import secrets
@@ -76,11 +77,13 @@ def parse_body(content: bytes) -> Any:
 
 
 def run_suite(suite: str | Suite, base_url: str, api_prefix: str = "/api", *, timeout: float = 10.0,
-              deadline: float | None = None, variables: dict[str, Any] | None = None) -> SuiteResult:
+              deadline: float | None = None, variables: dict[str, Any] | None = None,
+              transport: httpx.BaseTransport | None = None) -> SuiteResult:
     """Run `suite` against the server at `base_url` (its root) with routes under `api_prefix`.
 
     `timeout` bounds each request (seconds); `deadline` bounds the whole run.
     `variables` overrides generated variables (e.g. a fixed USERNAME).
+    `transport` replaces the default keep-alive transport (e.g. one that records responses).
     """
     spec = load_suite(suite) if isinstance(suite, str) else suite
     root = check_base_url(base_url)
@@ -89,12 +92,17 @@ def run_suite(suite: str | Suite, base_url: str, api_prefix: str = "/api", *, ti
     started = time.perf_counter()
     # Plain-http servers (the sandbox's loopback) need no CA bundle; loading one costs ~20 ms a run.
     verify = root.startswith("https://")
-    # No Nagle: httpcore writes headers and body separately, and a small body must not wait for an ACK.
-    transport = httpx.HTTPTransport(verify=verify, socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)])
+    transport = transport or default_transport(verify)
     with httpx.Client(headers=spec.headers, timeout=timeout, follow_redirects=False, transport=transport) as client:
         results = [run.one(client, request) for request in spec.requests]
     return SuiteResult(suite=spec.name, base_url=root, api_prefix=prefix, requests=results,
                        elapsed_ms=(time.perf_counter() - started) * 1000.0)
+
+
+def default_transport(verify: bool) -> httpx.HTTPTransport:
+    """Keep-alive HTTP/1.1 without Nagle: httpcore writes headers and body separately, and a small body
+    must not wait for an ACK."""
+    return httpx.HTTPTransport(verify=verify, socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)])
 
 
 class _Run:
@@ -114,6 +122,7 @@ class _Run:
         self.variables.update(overrides)
         self.captured_by: dict[str, str] = {}
         self.order = {r.name: i for i, r in enumerate(suite.requests)}
+        self.urls: dict[str, httpx.URL] = {}
         self.validate = None
         if suite.schema_source:
             self.validate = load_schemas(suite.schema_source, suite.schema_nullable).validate
@@ -131,7 +140,7 @@ class _Run:
         limit = self.timeout if remaining is None else min(self.timeout, remaining)
         started = time.perf_counter()
         try:
-            response = client.request(request.method, prepared.url, params=prepared.query or None,
+            response = client.request(request.method, self._url(prepared.url), params=prepared.query or None,
                                       content=prepared.content, headers=prepared.headers, timeout=limit)
         except httpx.TimeoutException:
             return self._no_response(request, record, f"timed out after {limit:.3g} s", _since(started))
@@ -162,7 +171,7 @@ class _Run:
     def _judge(self, request: RequestSpec, observed: Observed) -> list[AssertionFailure]:
         failures = []
         for assertion in request.assertions:
-            args = render(list(assertion.args), self.variables)
+            args = render(list(assertion.args), self.variables) if assertion.templated else assertion.args
             try:
                 outcome: Outcome = KINDS[assertion.kind].check(observed, *args)
             except Exception as exc:  # noqa: BLE001 - a kind meeting a shape it did not foresee fails, never aborts
@@ -170,7 +179,7 @@ class _Run:
             if not outcome.ok:
                 failures.append(AssertionFailure(
                     id=f"{request.name}: {assertion.text}", assertion=assertion.text, operation=assertion.operation,
-                    expected=plain(outcome.expected), actual=plain(outcome.actual)))
+                    expected=plain(_own(outcome.expected)), actual=plain(outcome.actual)))
         return failures
 
     def _no_response(self, request: RequestSpec, record: dict[str, Any], error: str, elapsed: float) -> RequestResult:
@@ -180,6 +189,13 @@ class _Run:
                                      expected=a.args[0] if a.kind == "status" else a.text, actual=error)
                     for a in request.assertions]
         return RequestResult(**record, status=None, error=error, elapsed_ms=elapsed, passed=0, failures=failures)
+
+    def _url(self, url: str) -> httpx.URL:
+        """The parsed URL; parsing is a good part of httpx's work per request, and a run repeats its URLs."""
+        parsed = self.urls.get(url)
+        if parsed is None:
+            parsed = self.urls[url] = httpx.URL(url)
+        return parsed
 
     def _path(self, request: RequestSpec) -> str:
         path = request.path
@@ -205,6 +221,11 @@ class _Prepared:
     headers: dict[str, str]
     content: bytes | None
     depends_on: list[str]
+
+
+def _own(value: Any) -> Any:
+    """A copy of a container, so that a failure record never shares an object with the suite it came from."""
+    return copy.deepcopy(value) if isinstance(value, (dict, list)) else value
 
 
 def _since(started: float) -> float:

@@ -45,6 +45,9 @@ class AssertionSpec:
     args: tuple[Any, ...]
     text: str
     operation: str
+    # Whether any argument holds a `{{NAME}}` template; when not, a run judges the arguments as written
+    # instead of rendering them again for every request. True (always render) unless computed at load.
+    templated: bool = field(default=True, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -243,7 +246,7 @@ def _parse_assertion(item: dict[str, Any], operation: str, operations: dict[str,
     if checks not in operations:
         raise SuiteError(f"{where}: assertion names unknown operation {checks!r}")
     text = str(item["text"]) if "text" in item else spec.text(*args)
-    return AssertionSpec(kind=kind, args=args, text=text, operation=checks)
+    return AssertionSpec(kind=kind, args=args, text=text, operation=checks, templated=bool(variables_in(list(args))))
 
 
 @lru_cache(maxsize=1)

@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 from checks.diagnosis.model import Diagnosis
 from conduit_suite.result import RequestResult, SuiteResult
 from verifiers.findings import Finding
+from verifiers.runtime import RuntimeEvidence
 
 REPORT_VERSION = 1
 
@@ -54,6 +55,7 @@ class Report(BaseModel):
     config_error: str | None = None
     error: str | None = Field(default=None, description="Why the evaluation could not be carried out.")
     startup: Startup = "not_run"
+    startup_detail: str = Field(default="", description="Why startup is not ok, in one line.")
     suite: str = "compat"
     assertions_passed: int = 0
     assertions_total: int = 0
@@ -68,6 +70,7 @@ class Report(BaseModel):
     annotations: list[Annotation] = Field(default_factory=list)
     gate: dict[str, Any] = Field(default_factory=dict, description="Policy applied and its verdict.")
     gate_passed: bool = False
+    evidence: RuntimeEvidence | None = Field(default=None, description="The database as the pod left it.")
     timings: dict[str, float] = Field(default_factory=dict, description="Seconds per phase.")
     server_log_tail: str = ""
 

@@ -1,0 +1,106 @@
+"""The sandbox contract: what every backend (local bubblewrap, Docker) is given and returns.
+
+Same topology for every backend:
+  1. `install(workspace, InstallSpec)` — the only step with network; no secrets in its
+     environment; only the workspace and the dependency cache writable.
+  2. `run_pod(workspace, PodSpec)` — one network namespace with loopback only, holding an
+     ephemeral database, the app (started, then polled for health) and the suite runner;
+     afterwards the runtime evidence (tables, row counts, SQLite files) is taken inside it.
+Both steps are bounded (wall time per phase, memory, processes, CPU, log size) and leave
+no process behind, whatever happens. Results are plain data so the pipeline never
+depends on how a backend isolates the code.
+"""
+
+from __future__ import annotations
+
+import uuid
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from verifiers.runtime import RuntimeEvidence
+
+Startup = Literal["ok", "install_failed", "start_failed", "health_timeout"]
+Engine = Literal["postgresql", "sqlite"]
+OnEvent = Callable[[str], None]
+
+
+class Limits(BaseModel):
+    install_s: float = 600
+    start_s: float = 60
+    suite_s: float = 120
+    memory_mb: int = 2048
+    pids: int = 512
+    log_bytes: int = 1024 * 1024
+
+
+class InstallSpec(BaseModel):
+    """Shell commands run in order in the app folder; `ro_paths` are host toolchain folders the step must see."""
+
+    runtime: str
+    commands: list[str]
+    env: dict[str, str]
+    ro_paths: list[Path] = Field(default_factory=list)
+    limits: Limits = Field(default_factory=Limits)
+
+
+class InstallResult(BaseModel):
+    ok: bool
+    exit_code: int | None = None
+    timed_out: bool = False
+    seconds: float = 0.0
+    log_tail: str = ""
+
+
+class PodSpec(BaseModel):
+    """The app's start command (shell, run in the app folder), where it listens, and what to run against it."""
+
+    run_id: str = Field(default_factory=lambda: uuid.uuid4().hex[:12], description="Names the pod's processes.")
+    runtime: str
+    database: Engine = "postgresql"
+    start: str = "./run.sh"
+    port: int = 8080
+    api_prefix: str = "/api"
+    health_path: str = "/api/health-check"
+    suites: list[str] = Field(default_factory=lambda: ["compat"])
+    env: dict[str, str] = Field(default_factory=dict)
+    ro_paths: list[Path] = Field(default_factory=list)
+    frozen_dirs: list[str] = Field(default_factory=list, description="App sub-folders mounted read-only (installed deps).")
+    cache_dirs: list[str] = Field(default_factory=list, description="Dependency-cache sub-folders mounted read-only.")
+    limits: Limits = Field(default_factory=Limits)
+
+
+class PodResult(BaseModel):
+    startup: Startup
+    reason: str = ""
+    timings: dict[str, float] = Field(default_factory=dict, description="db, start, suite seconds.")
+    suites: list[dict[str, Any]] = Field(default_factory=list, description="SuiteResult JSON per suite that ran.")
+    suite_errors: dict[str, str] = Field(default_factory=dict)
+    app_exit_code: int | None = Field(default=None, description="Set when the app exited before the pod ended.")
+    evidence: RuntimeEvidence | None = None
+    server_log_tail: str = ""
+
+
+class SandboxUnavailable(RuntimeError):
+    """The backend cannot run on this host (tool missing, no permission)."""
+
+
+class SandboxBackend(ABC):
+    """One way of isolating untrusted code. Subclasses register in `checks.sandbox.BACKENDS`."""
+
+    name: str
+
+    @abstractmethod
+    def check(self) -> None:
+        """Raise SandboxUnavailable when this host cannot run the backend."""
+
+    @abstractmethod
+    def install(self, app: Path, work: Path, spec: InstallSpec, on_event: OnEvent | None = None) -> InstallResult:
+        """Run the install step over the app folder `app`; `work` is a private scratch folder of the run."""
+
+    @abstractmethod
+    def run_pod(self, app: Path, work: Path, spec: PodSpec, on_event: OnEvent | None = None) -> PodResult:
+        """Start database and app, wait for health, run the suites, collect evidence; nothing survives."""

@@ -112,7 +112,6 @@ def test_resources_group_requests() -> None:
     assert title(Report(config_error="x:1: a: b")) == "Config error: x:1: a: b"
 
 
-@pytest.mark.skipif(not (APPS / "flask").is_dir(), reason="the Flask reference app is not in this checkout")
 def test_flask_reference_app_scores_290_through_the_cli(tmp_path: Path) -> None:
     out = tmp_path / "flask.json"
     proc = subprocess.run([sys.executable, "-m", "bot.cli", "run", str(APPS / "flask"), "--json", str(out)],
@@ -125,7 +124,6 @@ def test_flask_reference_app_scores_290_through_the_cli(tmp_path: Path) -> None:
     assert "A% 100.00 (290/290)" in proc.stdout and "installing" in proc.stderr
 
 
-@pytest.mark.skipif(not (APPS / "flask").is_dir(), reason="the Flask reference app is not in this checkout")
 def test_flask_on_sqlite_scores_290(tmp_path: Path) -> None:
     repo = tmp_path / "flask-sqlite"
     shutil.copytree(APPS / "flask", repo, ignore=shutil.ignore_patterns(".venv", "__pycache__", "*.db"))

@@ -1,0 +1,121 @@
+"""The suite runner's supervisor inside a Docker pod (standard library only).
+
+Runs in the runner container, which shares the app container's network
+namespace: waits for the app's health check on 127.0.0.1, runs each suite
+with `python -m conduit_suite`, then takes the SQLite side of the runtime
+evidence from the read-only workspace and database mounts. It reports JSON
+lines on stdout (`{"event": ...}`); the backend watches the app container
+itself, so an app that exits is noticed there, not here.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def emit(event: str, **data: object) -> None:
+    sys.stdout.write(json.dumps({"event": event, **data}) + "\n")
+    sys.stdout.flush()
+
+
+def wait_healthy(url: str, budget: float) -> tuple[str, str]:
+    deadline, delay, last = time.monotonic() + budget, 0.02, "no answer yet"
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as resp:
+                if 200 <= resp.status < 300:
+                    return "ok", ""
+                last = f"health check answered {resp.status}"
+        except urllib.error.HTTPError as exc:
+            last = f"health check answered {exc.code}"
+        except (urllib.error.URLError, OSError) as exc:
+            last = f"health check failed: {getattr(exc, 'reason', exc)}"
+        if time.monotonic() >= deadline:
+            return "health_timeout", f"not healthy within {budget:g} s ({last})"
+        time.sleep(min(delay, max(0.0, deadline - time.monotonic())))
+        delay = min(delay * 1.5, 0.5)
+
+
+def sqlite_tables(path: str) -> dict[str, int]:
+    if not Path(path).exists():
+        return {}
+    con = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
+    try:
+        names = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table' "
+                                           "AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+        return {n: con.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0] for n in names}
+    finally:
+        con.close()
+
+
+def sqlite_files(root: Path, since: float, skip: set[str]) -> list[str]:
+    found = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = [d for d in dirnames if str(Path(dirpath, d).relative_to(root)) not in skip]
+        for name in filenames:
+            p = Path(dirpath, name)
+            try:
+                if p.stat().st_mtime >= since and p.is_file():
+                    with p.open("rb") as f:
+                        if f.read(16) == SQLITE_MAGIC:
+                            found.append(str(p.relative_to(root)))
+            except OSError:
+                continue
+    return sorted(found)
+
+
+def wait_for_database_host(host: str = "postgres", budget: float = 60) -> None:
+    """The backend names `postgres` in the pod's shared /etc/hosts when the database is ready;
+    the app starts then, and so does the health budget."""
+    deadline = time.monotonic() + budget
+    while time.monotonic() < deadline:
+        if any(host in line.split()[1:] for line in Path("/etc/hosts").read_text().splitlines()):
+            return
+        time.sleep(0.02)
+
+
+def main(spec: dict) -> int:
+    port = spec["port"]
+    wait_for_database_host()
+    status, reason = wait_healthy(f"http://127.0.0.1:{port}{spec['health_path']}", spec["start_s"])
+    emit("startup", status=status, reason=reason)
+    if status != "ok":
+        return 0
+    deadline = time.monotonic() + spec["suite_s"]
+    for suite in spec["suites"]:
+        target = Path("/tmp") / f"suite-{suite}.json"
+        argv = [sys.executable, "-m", "conduit_suite", "--base-url", f"http://127.0.0.1:{port}",
+                "--api-prefix", spec["api_prefix"], "--suite", suite, "--json", str(target)]
+        try:
+            res = subprocess.run(argv, capture_output=True, text=True,
+                                 timeout=max(1.0, deadline - time.monotonic()))
+            if target.exists():
+                emit("suite_done", suite=suite, result=json.loads(target.read_text()))
+            else:
+                emit("suite_error", suite=suite,
+                     message=f"suite runner exited {res.returncode}: " + (res.stderr or res.stdout)[-2000:])
+        except subprocess.TimeoutExpired:
+            emit("suite_error", suite=suite, message=f"suite did not finish within {spec['suite_s']:g} s")
+    evidence: dict = {"sqlite_files": [], "tables": {}}
+    try:
+        evidence["sqlite_files"] = sqlite_files(Path(spec["workspace"]), spec["started_at"], set(spec["frozen_dirs"]))
+        if spec["database"] == "sqlite":
+            evidence["tables"] = sqlite_tables(spec["sqlite_path"])
+    except Exception as exc:  # evidence is best effort; its absence is reported
+        evidence["note"] = f"could not inspect the SQLite files: {exc}"
+    emit("evidence", **evidence)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(json.loads(sys.argv[1])))

@@ -1,9 +1,10 @@
 """The four Node.js reference apps (Express, Fastify, Hono, Koa) pass both suites completely.
 
 Each app is installed with `npm ci` from its committed lockfile, started with
-its own `run.sh` on a free loopback port against a fresh PostgreSQL database
-(Express also on SQLite), and must score 290/290 compat and every strict
-assertion. Their framework traps, which the diagnosis corpus seeds back in
+its own `run.sh` on a free loopback port against a fresh PostgreSQL database,
+and must score 290/290 compat and every strict assertion. The apps depend on
+PostgreSQL drivers only; Express on SQLite is the `express_sqlite` variant of
+the corpus (sqlite3 added and compiled at install), run here on a fresh file. Their framework traps, which the diagnosis corpus seeds back in
 as defects, are pinned here one request each; the layering and the package
 contract are checked from the files.
 """
@@ -23,10 +24,12 @@ import pytest
 from conduit_suite import run_suite
 from tests.support.node_servers import running_node_app
 from tests.support.servers import postgres_database
-from tests.support.variants import APPS
+from tests.support.variants import APPS, CORPUS, Variant
 
 NODE_APPS = ("express", "fastify", "hono", "koa")
-SQLITE_APPS = ("express",)
+# App -> the corpus variant that runs it on SQLite.
+SQLITE_VARIANTS = {"express": "express_sqlite"}
+OTHER_ENGINE_DRIVERS = ("sqlite3", "better-sqlite3", "mysql", "mysql2", "mariadb", "tedious", "oracledb")
 COMPAT_TOTAL = 290
 FRAMEWORK_PACKAGES = ("express", "fastify", "hono", "@hono/", "koa", "@koa/", "koa-bodyparser")
 # Which src/ layers each layer may require: dependencies point only downward.
@@ -40,16 +43,20 @@ RAW_SQL = re.compile(r"""sequelize\s*\.\s*query\s*\(|\bliteral\s*\(|\.query\s*\(
 REQUIRE = re.compile(r"""require\(\s*['"]([^'"]+)['"]\s*\)""")
 
 
-@pytest.fixture(params=[(app, "postgresql") for app in NODE_APPS] + [(app, "sqlite") for app in SQLITE_APPS],
+@pytest.fixture(params=[(app, "postgresql") for app in NODE_APPS] + [(app, "sqlite") for app in SQLITE_VARIANTS],
                 ids=lambda p: f"{p[0]}-{p[1]}")
-def base_url(request: pytest.FixtureRequest) -> Iterator[str]:
+def base_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A fresh server of one app on a fresh database, one per test."""
     app, database = request.param
     with ExitStack() as stack:
-        database_url = None  # running_app's default: a fresh SQLite file
         if database == "postgresql":
+            folder = APPS / app
             database_url = stack.enter_context(postgres_database())  # postgresql://, as the pipeline gives it
-        yield stack.enter_context(running_node_app(APPS / app, database_url=database_url))
+        else:
+            variant = Variant.load(CORPUS / f"{SQLITE_VARIANTS[app]}.yml")
+            folder = variant.materialize(tmp_path_factory.mktemp(variant.name) / app)
+            database_url = None  # running_app's default: a fresh file, sqlite:////tmp/.../conduit.db
+        yield stack.enter_context(running_node_app(folder, database_url=database_url))
 
 
 def test_compat_scores_290_of_290(base_url: str) -> None:
@@ -126,15 +133,22 @@ def test_data_access_goes_through_sequelize_models(app: str) -> None:
 
 @pytest.mark.parametrize("app", NODE_APPS)
 def test_package_contract(app: str) -> None:
-    """Exact versions, a lockfile for `npm ci`, Node >= 18, an executable run.sh and no config file."""
+    """Exact versions, PostgreSQL drivers only, a lockfile for `npm ci`, Node >= 18, an executable run.sh, no config.
+
+    No other engine's driver, not even an optional one, and no `.npmrc`: a
+    native driver compiled at every install would slow each evaluation.
+    """
     folder = APPS / app
     package = json.loads((folder / "package.json").read_text())
     versions = {**package["dependencies"], **package.get("optionalDependencies", {})}
     assert {"sequelize", "pg", "jsonwebtoken"} <= versions.keys()
+    assert not versions.keys() & set(OTHER_ENGINE_DRIVERS), versions
+    assert not (folder / ".npmrc").exists()
     assert all(re.fullmatch(r"\d+\.\d+\.\d+", v) for v in versions.values()), versions
     assert package["engines"]["node"] == ">=18"
     lock = json.loads((folder / "package-lock.json").read_text())
     assert lock["packages"][""]["dependencies"] == package["dependencies"]
+    assert not any(name.endswith("/sqlite3") for name in lock["packages"]), "lockfile still holds sqlite3"
     run_sh = folder / "run.sh"
     assert run_sh.read_text().startswith("#!/bin/sh\n") and os.access(run_sh, os.X_OK)
     assert "node src/server.js" in run_sh.read_text()

@@ -1,9 +1,11 @@
 """Install and start a Node.js reference app on the host, for tests and benchmarks.
 
-`npm ci` runs once per distinct manifest (package.json, package-lock.json,
+The install runs once per distinct manifest (package.json, package-lock.json,
 .npmrc and the Node version) into a cached folder, with a shared npm cache;
 each run then works on a temporary copy of the app whose `node_modules` links
-to that install. Variants of one app differ only in code, so they share it.
+to that install. Variants of one app that differ only in code share it. As in
+the pipeline's Node profile, an app with a lockfile is installed with `npm ci`
+and one without (e.g. the `express_sqlite` variant) with `npm install`.
 
     with running_node_app(APPS / "express", database_url=url) as base_url:
         httpx.get(f"{base_url}/api/tags")
@@ -44,15 +46,21 @@ def _manifest_digest(app_dir: Path) -> str:
     return digest.hexdigest()[:16]
 
 
+def install_command(app_dir: Path) -> list[str]:
+    """`npm ci` when the app has a lockfile, else `npm install` (the pipeline's Node profile chooses alike)."""
+    verb = "ci" if (Path(app_dir) / "package-lock.json").exists() else "install"
+    return ["npm", verb, "--no-audit", "--no-fund", "--cache", str(NPM_CACHE)]
+
+
 def npm_install(app_dir: Path) -> Path:
-    """The `node_modules` folder for `app_dir`'s manifest, installed with `npm ci` once per content.
+    """The `node_modules` folder for `app_dir`'s manifest, installed once per content.
 
     Installed beside its final place and renamed into it, under a lock, so that
     concurrent test processes never see a half-finished install.
     """
     app_dir = Path(app_dir)
-    if not (app_dir / "package-lock.json").exists():
-        raise AppStartError(f"{app_dir}: no package-lock.json, so `npm ci` cannot install it")
+    if not (app_dir / "package.json").exists():
+        raise AppStartError(f"{app_dir}: no package.json to install from")
     digest = _manifest_digest(app_dir)
     target = NODE_INSTALLS / digest
     if (target / "node_modules").is_dir():
@@ -67,10 +75,11 @@ def npm_install(app_dir: Path) -> Path:
             for name in MANIFEST_FILES:
                 if (app_dir / name).exists():
                     shutil.copy2(app_dir / name, staging / name)
-            proc = subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--cache", str(NPM_CACHE)],
-                                  cwd=staging, capture_output=True, text=True, stdin=subprocess.DEVNULL)
+            command = install_command(app_dir)
+            proc = subprocess.run(command, cwd=staging, capture_output=True, text=True, stdin=subprocess.DEVNULL)
             if proc.returncode != 0:
-                raise AppStartError(f"npm ci failed ({proc.returncode}) for {app_dir}:\n{proc.stderr[-3000:]}")
+                raise AppStartError(f"{' '.join(command[:2])} failed ({proc.returncode}) for {app_dir}:\n"
+                                    f"{proc.stderr[-3000:]}")
             staging.rename(target)
         finally:
             shutil.rmtree(staging, ignore_errors=True)

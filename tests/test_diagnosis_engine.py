@@ -11,6 +11,7 @@ from checks.annotations import build_annotations
 from checks.diagnosis import DiagnosisInput, diagnose
 from checks.diagnosis.logs import parse_log
 from checks.diagnosis.locate import locate_route
+from checks.diagnosis.scoring import score
 from verifiers.findings import Finding
 
 PY_CHAINED = '''127.0.0.1 - - "POST /api/articles HTTP/1.1" 500
@@ -116,7 +117,7 @@ def test_value_failures_are_read_for_what_they_assert():
         req("feed", "GET", "/api/articles/feed", 200, 4, 5, failures=failures)]))
     assert (result.category, result.subcategory) == ("logic_error", "incorrect_query_logic")
     shape = diagnose(DiagnosisInput(requests=[req("create", "POST", "/api/articles", 201, 12, 13, failures=[
-        {"assertion": "article has slug", "operation": "CreateArticle", "expected": "present", "actual": None}])]))
+        {"assertion": "has article.slug", "operation": "CreateArticle", "expected": "present", "actual": None}])]))
     assert shape.category == "schema_format_error"
 
 
@@ -156,8 +157,9 @@ def test_annotations_put_failures_first_and_prefix_the_app_folder():
     findings = [Finding(constraint="architecture", rule="arch.upward-import", path="app/models/x.py", line=2,
                         severity="warning", message="models import services")]
     notes = build_annotations(findings, result, app_path="backend")
-    assert [n.level for n in notes] == ["failure", "warning"]
+    assert [n.level for n in notes] == ["failure", "failure", "warning"]
     assert notes[0].path == "backend/app/repositories/articles.py" and notes[0].start_line == 17
+    assert notes[1].path == "backend/app/routes/articles.py" and notes[1].start_line == 42  # its caller
 
 
 def test_diagnose_command_reads_documented_input_and_rejects_bad_json(tmp_path: Path):
@@ -174,3 +176,132 @@ def test_diagnose_command_reads_documented_input_and_rejects_bad_json(tmp_path: 
     run = subprocess.run([sys.executable, "-m", "bot.cli", "diagnose", "--input", str(bad)], capture_output=True, text=True)
     assert run.returncode == 2
     assert "cannot read" in run.stderr
+
+
+NODE_INSPECTED = '''Error
+    at Query.run (node_modules/sequelize/lib/dialects/postgres/query.js:50:25)
+    at async Promise.all (index 1)
+    at async Article.findAndCountAll (node_modules/sequelize/lib/model.js:1322:27)
+    at async Object.findPage (src/repositories/articles.js:85:31)
+    at async page (src/services/articles.js:68:46) {
+  name: 'SequelizeDatabaseError',
+  parent: error: column Article.created_at does not exist
+      at Parser.parseErrorMessage (node_modules/pg-protocol/dist/parser.js:306:11) {
+    code: '42703'
+  },
+  original: error: column Article.created_at does not exist
+}
+'''
+
+
+def write(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    return root
+
+
+def test_node_inspected_errors_keep_the_wrapped_name_and_cause_and_skip_placeless_frames(tmp_path: Path):
+    write(tmp_path, {"src/repositories/articles.js": "x\n", "src/services/articles.js": "y\n"})
+    (error,) = parse_log(NODE_INSPECTED, repo=tmp_path)  # the nested `parent:` stack is not a second error
+    assert "SequelizeDatabaseError" in error.types
+    assert "column Article.created_at does not exist" in error.message
+    assert [(f.path, f.line) for f in error.chain] == [("src/repositories/articles.js", 85),
+                                                        ("src/services/articles.js", 68)]
+    result = diagnose(DiagnosisInput(requests=[req("06 all articles", "GET", "/api/articles", 500, 0, 5)],
+                                     server_log=NODE_INSPECTED), repo=tmp_path)
+    assert (result.subcategory, result.evidence[0].path, result.evidence[0].line) == \
+        ("database_runtime_error", "src/repositories/articles.js", 85)
+    assert result.evidence[1].path == "src/services/articles.js"  # the caller is evidence too
+
+
+APP = {
+    "app/routes/articles.py": '@router.get("/articles/feed")\ndef feed(viewer=None):\n    return articles.feed(viewer)\n',
+    "app/routes/http.py": "def ok(body):\n    return body\n",
+    "app/services/articles.py": "def feed(viewer):\n    with unit_of_work() as session:\n"
+                                "        return ArticleRepository(session).feed(viewer)\n",
+    "app/repositories/articles.py": "class ArticleRepository:\n    def feed(self, follower_id):\n"
+                                    "        query = select(Article)\n        return self._page(query)\n\n"
+                                    "    def _page(self, query):\n        return query\n",
+    "app/services/security.py": 'def token_from_header(header):\n    """`Token <jwt>`."""\n'
+                                '    scheme, _, token = header.partition(" ")\n'
+                                '    if scheme != "Bearer":\n        return None\n    return token\n',
+}
+
+
+def test_call_chain_follows_the_handler_into_services_and_repositories(tmp_path: Path):
+    from checks.diagnosis.code import call_chain
+
+    write(tmp_path, APP)
+    chain = call_chain(tmp_path, "app/routes/articles.py", 1, topic="feed")
+    assert (chain[0].path, chain[0].start, chain[0].end) == ("app/routes/articles.py", 1, 3)
+    assert {(s.path, s.start, s.end) for s in chain[1:3]} == {
+        ("app/services/articles.py", 1, 3), ("app/repositories/articles.py", 2, 4)}
+    assert ("app/repositories/articles.py", 6) in [(s.path, s.start) for s in chain]  # depth 3: _page
+
+
+def test_value_failures_point_at_the_code_behind_the_route_and_vote_by_majority(tmp_path: Path):
+    write(tmp_path, APP)
+    failures = [{"assertion": "articlesCount equals 2"}, {"assertion": 'articles[*].slug is ["b", "c"]'},
+                {"assertion": "every item of articles has author.following = true"}]
+    result = diagnose(DiagnosisInput(requests=[req("feed of A", "GET", "/api/articles/feed", 200, 2, 5,
+                                                   failures=failures)]), repo=tmp_path)
+    assert result.subcategory == "incorrect_query_logic"  # two of three say query; `following` alone would not
+    assert score({"category": "logic_error", "subcategory": "incorrect_query_logic",
+                  "path": "app/repositories/articles.py", "line": 3}, result).correct
+
+
+def test_an_empty_list_read_at_item_zero_is_a_query_not_a_missing_field():
+    failures = [{"assertion": "has articles[0].title"}, {"assertion": "has articles[0].slug"}]
+    empty = diagnose(DiagnosisInput(requests=[req("by author", "GET", "/api/articles", 200, 3, 5, failures=failures,
+                                                  response_excerpt='{"articles": [], "articlesCount": 0}')]))
+    assert empty.subcategory == "incorrect_query_logic"
+    full = diagnose(DiagnosisInput(requests=[req("by author", "GET", "/api/articles", 200, 3, 5, failures=failures,
+                                                 response_excerpt='{"articles": [{"body": "x"}], "articlesCount": 1}')]))
+    assert full.category == "schema_format_error"
+
+
+def test_a_rejected_token_points_at_the_header_check_before_anything_else(tmp_path: Path):
+    write(tmp_path, APP)
+    requests = [req("03 login", "POST", "/api/users/login", 200, 7, 7),
+                req("11 feed", "GET", "/api/articles/feed", 401, 0, 5, sent_auth=True, depends_on=["03 login"])]
+    result = diagnose(DiagnosisInput(requests=requests), repo=tmp_path)
+    assert result.subcategory == "auth_misconfiguration"
+    code = [e for e in result.evidence if e.kind == "code"]
+    assert (code[0].path, code[0].line) == ("app/services/security.py", 4)  # the docstring line 2 is skipped
+
+
+def test_a_route_family_that_is_missing_points_at_its_routes_module(tmp_path: Path):
+    write(tmp_path, {"src/routes/comments.js": "function commentRoutes() { return router; }\n"})
+    result = diagnose(DiagnosisInput(requests=[
+        req("23 comment", "POST", "/api/articles/{slug}/comments", 404, 0, 6)]), repo=tmp_path)
+    assert result.category == "incomplete_implementation"
+    assert "src/routes/comments.js" in [e.path for e in result.evidence]
+
+
+def test_relative_frames_map_to_the_checkout(tmp_path: Path):
+    write(tmp_path, {"src/server.js": "x\n"})
+    log = "Error: Cannot find module 'koa-helmet'\nRequire stack:\n- src/server.js\n" \
+          "    at Module._resolveFilename (node:internal/modules/cjs/loader:1140:15)\n" \
+          "    at Object.<anonymous> (src/server.js:3:15)\n"
+    result = diagnose(DiagnosisInput(startup="start_failed", server_log=log), repo=tmp_path)
+    assert (result.category, result.evidence[0].path, result.evidence[0].line) == \
+        ("server_startup_failure", "src/server.js", 3)
+
+
+def test_a_missing_field_points_at_the_code_that_shapes_the_response(tmp_path: Path):
+    write(tmp_path, {
+        "src/routes/articles.js": "router.post('/articles', async (ctx) => {\n"
+                                  "  ctx.body = { article: await articles.create(ctx.request.body) };\n});\n",
+        "src/services/articles.js": "async function create(body) {\n  const row = await save(body);\n"
+                                    "  return present(row);\n}\nasync function save(body) {\n  return body;\n}\n"
+                                    "function present(row) {\n  return {\n    slug: row.slug,\n    title: row.title,\n"
+                                    "    body: row.body,\n  };\n}\n",
+    })
+    failures = [{"assertion": "has article.tagList"}, {"assertion": "article.tagList is an array"}]
+    result = diagnose(DiagnosisInput(requests=[req("10 create article", "POST", "/api/articles", 201, 8, 10,
+                                                   failures=failures, response_excerpt='{"article": {"slug": "a", '
+                                                   '"title": "A", "body": "b"}}')]), repo=tmp_path)
+    assert result.category == "schema_format_error"
+    code = [e for e in result.evidence if e.kind == "code"]
+    assert (code[0].path, code[0].line, code[0].end_line) == ("src/services/articles.js", 8, 14)

@@ -45,6 +45,7 @@ def register(app: typer.Typer) -> None:
         for rank, cause in enumerate(result.causes, start=1):
             out.print(f"\n[bold]#{rank}[/bold] {cause.category}" + (f" / {cause.subcategory}" if cause.subcategory else ""))
             for item in cause.evidence:
-                where = f"{item.path}:{item.line} " if item.path and item.line else ""
+                span = f"-{item.end_line}" if item.end_line else ""
+                where = f"{item.path}:{item.line}{span} " if item.path and item.line else (f"{item.path} " if item.path else "")
                 out.print(f"  - {where}{item.message}")
         raise typer.Exit(0 if result.category == "none" else 1)

@@ -1,9 +1,12 @@
 """From evidence to ranked root causes, deterministically.
 
 Three sources, read separately and then joined:
-- the log: errors with their innermost repository frame (`logs`, `signatures`);
+- the log: errors with their innermost repository frame and its callers (`logs`, `signatures`);
 - the requests: statuses, failed assertions, and the suite's dependency graph (`http`);
 - the verifiers' findings.
+Where no traceback places a cause, the repository's source does: the route
+serving a failed request and the definitions its handler calls (`locate`,
+`code`), or the lines that do the cause's job (`places.yml`).
 
 The upstream cause wins. Requests form a graph (login before everything
 authenticated, create before read, slug before every article request): a
@@ -16,21 +19,24 @@ early in the suite they first bite, and the first is the headline.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 import yaml
 
+from checks.diagnosis.code import Span, call_chain, grep, handler_span
 from checks.diagnosis.http import Request, is_success, status_code, wants_empty_body
-from checks.diagnosis.locate import locate_route
+from checks.diagnosis.locate import locate_route, resource_files
 from checks.diagnosis.logs import LogError, parse_log
 from checks.diagnosis.model import Diagnosis, DiagnosisInput, Evidence, RootCause
 from checks.diagnosis.signatures import Signature, classify
 
 _HINTS = Path(__file__).with_name("hints.yml")
+_PLACES = Path(__file__).with_name("places.yml")
 _MAX_EVIDENCE = 8
+_CALLERS = 2  # repository frames kept beyond the innermost one
 
 
 @dataclass(frozen=True)
@@ -39,12 +45,32 @@ class _Hint:
     category: str
     subcategory: str | None
     label: str
+    when: str | None = None
+
+    def applies(self, text: str, request: Request) -> bool:
+        m = self.pattern.search(text)
+        if m is None:
+            return False
+        if self.when == "indexed_list_empty":
+            return bool(m.groups()) and m.group(1) in request.empty_lists
+        return True
 
 
 @lru_cache(maxsize=1)
 def _hints() -> tuple[_Hint, ...]:
-    return tuple(_Hint(re.compile(r["pattern"], re.IGNORECASE), r["category"], r.get("subcategory"), r["label"])
-                 for r in yaml.safe_load(_HINTS.read_text()))
+    return tuple(_Hint(re.compile(r["pattern"], re.IGNORECASE), r["category"], r.get("subcategory"), r["label"],
+                       r.get("when")) for r in yaml.safe_load(_HINTS.read_text()))
+
+
+@dataclass(frozen=True)
+class _Place:
+    pattern: re.Pattern[str]
+    why: str
+
+
+@lru_cache(maxsize=1)
+def _places() -> dict[str, _Place]:
+    return {key: _Place(re.compile(row["pattern"]), row["why"]) for key, row in yaml.safe_load(_PLACES.read_text()).items()}
 
 
 @dataclass
@@ -60,8 +86,20 @@ class _Cause:
     evidence: list[Evidence] = field(default_factory=list)
     consequences: list[str] = field(default_factory=list)
 
-    def add_evidence(self, item: Evidence) -> None:
-        if len(self.evidence) < _MAX_EVIDENCE and item not in self.evidence:
+    def add_evidence(self, item: Evidence, *, first: bool = False) -> None:
+        """Keep up to _MAX_EVIDENCE items of each kind, so many requests do not crowd out the code they point at.
+
+        `first` puts the item before the others of its kind (dropping the last one when full): a place
+        named by the cause's own table outranks the definitions a handler happens to call.
+        """
+        if item in self.evidence:
+            return
+        same = [e for e in self.evidence if e.kind == item.kind]
+        if first and same:
+            self.evidence.insert(self.evidence.index(same[0]), item)
+            if len(same) >= _MAX_EVIDENCE:
+                self.evidence.remove(same[-1])
+        elif len(same) < _MAX_EVIDENCE:
             self.evidence.append(item)
 
 
@@ -95,15 +133,35 @@ class _Diagnoser:
         message = f"{error.type}: {error.message}".strip(": ")[:300]
         cause.add_evidence(Evidence(kind="log", message=message, path=frame.path if frame else None,
                                     line=frame.line if frame else None))
+        for caller in error.chain[1:1 + _CALLERS]:
+            where = f" in {caller.function}" if caller.function else ""
+            cause.add_evidence(Evidence(kind="log", message=f"called from {caller.path}:{caller.line}{where}",
+                                        path=caller.path, line=caller.line))
+
+    def code_evidence(self, cause: _Cause, spans: list[Span], why: str, *, first: bool = False) -> None:
+        for span in reversed(spans) if first else spans:
+            name = f" {span.name}" if span.name else ""
+            cause.add_evidence(Evidence(kind="code", message=f"{why}:{name} {span.path}:{span.start}".strip(),
+                                        path=span.path, line=span.start,
+                                        end_line=span.end if span.end > span.start else None), first=first)
 
     def request_evidence(self, cause: _Cause, request: Request, message: str, *, locate: bool = False) -> None:
-        path = line = None
+        """The request, and with `locate` the route serving it and the definitions its handler calls."""
+        path = line = end = None
+        chain: list[Span] = []
         if locate and self.repo is not None:
             found = locate_route(self.repo, request.method, request.path)
             if found:
                 path, line = found
-        cause.add_evidence(Evidence(kind="request", request=request.name, path=path, line=line,
+                handler = handler_span(self.repo, path, line)
+                end = handler.end if handler.end > line else None
+                if not any(e.kind == "code" and e.request is None for e in cause.evidence):
+                    words = request.response_keys if cause.category == "schema_format_error" else frozenset()
+                    chain = call_chain(self.repo, path, line, topic=request.resource, method=request.method,
+                                       words=words)[1:]
+        cause.add_evidence(Evidence(kind="request", request=request.name, path=path, line=line, end_line=end,
                                     message=f"{request.method} {request.path} → {request.status}: {message}"))
+        self.code_evidence(cause, chain, "called by the handler")
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -154,6 +212,7 @@ class _Diagnoser:
                 continue
             self.read_request(request)
         self.consolidate_missing_routes()
+        self.add_places()
         causes = sorted(self.causes.values(), key=lambda c: (c.first_index, -len(c.requests)))
         ranked = [self.finish(c) for c in causes if c.requests]
         ranked += self.finding_causes()
@@ -169,7 +228,9 @@ class _Diagnoser:
                 return
             cause = self.cause("no-response", "other", None,
                                "the server stopped answering (crashed or hung during the suite)", request)
-            self.request_evidence(cause, request, request.error or "no response")
+            if pair:
+                self.log_evidence(cause, pair[0])
+            self.request_evidence(cause, request, request.error or "no response", locate=len(cause.requests) == 1)
             return
         if status >= 500:
             pair = self.take_log_error()
@@ -196,7 +257,7 @@ class _Diagnoser:
                                f"requests on {request.resource} are not served", request)
             self.request_evidence(cause, request, "not served", locate=True)
             return
-        if status in (400, 415) and wants_empty_body(request):
+        if status in (400, 415, 422) and wants_empty_body(request):
             cause = self.cause("empty-body", "logic_error", "framework_idiosyncrasy",
                                "the framework rejects the empty JSON body of POST/DELETE favorite and follow", request)
             self.request_evidence(cause, request, "empty body rejected", locate=True)
@@ -239,7 +300,9 @@ class _Diagnoser:
 
     def from_assertions(self, request: Request) -> None:
         texts = request.failure_texts() or ["(assertions failed)"]
-        hint = next((h for h in _hints() for t in texts if h.pattern.search(t)), _hints()[-1])
+        hints = _hints()
+        votes = Counter(next((i for i, h in enumerate(hints) if h.applies(t, request)), len(hints) - 1) for t in texts)
+        hint = hints[min(votes, key=lambda i: (-votes[i], i))]
         key = f"assert:{hint.category}:{hint.subcategory}"
         cause = self.cause(key, hint.category, hint.subcategory, hint.label, request)
         self.request_evidence(cause, request, "; ".join(texts[:3]), locate=True)
@@ -260,6 +323,19 @@ class _Diagnoser:
             if any(r.status is not None and is_success(r.status) for r in family):
                 cause.category, cause.subcategory = "logic_error", "incorrect_query_logic"
                 cause.label = f"{resource} lookups answer 404 for resources that exist"
+
+    def add_places(self) -> None:
+        """Point causes that no traceback placed at the code that does their job (see places.yml)."""
+        if self.repo is None:
+            return
+        for key, cause in self.causes.items():
+            if key.startswith("missing:") and cause.category == "incomplete_implementation":
+                for path in resource_files(self.repo, key.split(":", 1)[1]):
+                    cause.add_evidence(Evidence(kind="code", path=path,
+                                                message=f"{path} should serve {key.split(':', 1)[1]}"))
+            place = _places().get(key)
+            if place is not None:
+                self.code_evidence(cause, grep(self.repo, place.pattern), place.why, first=True)
 
     def startup_cause(self) -> RootCause:
         label = {"install_failed": "the dependencies do not install",
@@ -289,6 +365,8 @@ class _Diagnoser:
         return causes
 
     def finish(self, cause: _Cause) -> RootCause:
+        # What points at a line comes first (a reader, and the report's short list, look there); order kept otherwise.
+        cause.evidence.sort(key=lambda e: not (e.path and e.line))
         explained = len(cause.requests) + len(cause.consequences)
         where = next((f" at {e.path}:{e.line}" for e in cause.evidence if e.path and e.line), "")
         summary = cause.label[0].upper() + cause.label[1:]

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 MISSING_VALUE = re.compile(r"/(undefined|null|None|%7B\w+%7D|\{\w+\})(/|$|\?)")
+_EMPTY_LIST = re.compile(r'"(\w+)"\s*:\s*\[\s*\]')
 _STATUS_WORDS = re.compile(r"\bstatus\b", re.IGNORECASE)
 _EMPTY_BODY_OPERATIONS = {"CreateArticleFavorite", "DeleteArticleFavorite", "FollowUserByUsername",
                           "UnfollowUserByUsername"}
@@ -78,6 +79,26 @@ class Request:
         except ValueError:
             return not text.endswith(("</html>", "</HTML>"))  # a truncated excerpt is still JSON-ish
         return True
+
+    @property
+    def empty_lists(self) -> set[str]:
+        """Keys of the response that hold an empty list (`"articles": []`), read from the excerpt."""
+        return set(_EMPTY_LIST.findall(self.excerpt))
+
+    @property
+    def response_keys(self) -> frozenset[str]:
+        """Keys of the response's objects two levels deep ({"article": {"slug": ...}} → article, slug)."""
+        try:
+            body = json.loads(self.excerpt)
+        except ValueError:
+            return frozenset(re.findall(r'"(\w+)"\s*:', self.excerpt))
+        keys: set[str] = set()
+        for value in (body, *(body.values() if isinstance(body, dict) else ())):
+            if isinstance(value, list) and value:
+                value = value[0]
+            if isinstance(value, dict):
+                keys.update(k for k in value if isinstance(k, str))
+        return frozenset(keys)
 
     def expected_status(self) -> Any:
         """The status a failed status assertion wanted, if one failed."""

@@ -8,13 +8,14 @@ that appears in a string literal of a source file, parameters as wildcards.
 
 from __future__ import annotations
 
+import os
 import re
 from functools import lru_cache
 from pathlib import Path
 
 _SOURCES = (".py", ".js", ".mjs", ".cjs", ".ts")
 _SKIP = ("node_modules", ".venv", "venv", "__pycache__", ".git", "tests", "test")
-_PARAM = r"(?:\{[^}/]+\}|<[^>/]+>|:\w+\??|\[\w+\])"
+_PARAM = r"(?:\{[^}/]+\}|<[^>/]+>|:\w+\??|\[\w+\]|\(\?P<\w+>[^)]*\))"
 _METHOD_WORDS = {"GET": "get", "POST": "post", "PUT": "put", "DELETE": "delete", "PATCH": "patch"}
 
 
@@ -27,15 +28,19 @@ def _segments(template: str, prefix: str = "/api") -> list[str]:
 
 def _pattern(segments: list[str]) -> re.Pattern[str]:
     parts = [_PARAM if s.startswith(("{", ":", "<")) else re.escape(s) for s in segments]
-    return re.compile(r"""["'`]/?""" + "/".join(parts) + r"""/?["'`]""")
+    # Any mount prefix before ("/api/", Django's "^api/"), an optional slash or "/?$" after.
+    return re.compile(r"""["'`]\^?/?(?:[\w-][\w.-]*/)*""" + "/".join(parts) + r"""(?:/\??)?\$?["'`]""")
 
 
 @lru_cache(maxsize=16)
-def _source_files(repo: Path) -> tuple[tuple[str, tuple[str, ...]], ...]:
+def source_files(repo: Path) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(relative path, lines) of every source file of the repository, dependencies and tests left out."""
     files = []
-    for path in sorted(repo.rglob("*")):
-        if path.suffix not in _SOURCES or any(part in _SKIP for part in path.relative_to(repo).parts):
-            continue
+    found: list[Path] = []
+    for folder, dirs, names in os.walk(repo):
+        dirs[:] = [d for d in dirs if d not in _SKIP and not d.startswith(".")]  # never walk node_modules
+        found.extend(Path(folder) / name for name in names if Path(name).suffix in _SOURCES)
+    for path in sorted(found):
         try:
             files.append((str(path.relative_to(repo)), tuple(path.read_text(errors="replace").splitlines())))
         except OSError:
@@ -43,12 +48,25 @@ def _source_files(repo: Path) -> tuple[tuple[str, tuple[str, ...]], ...]:
     return tuple(files)
 
 
+_source_files = source_files
+
+
+_ROUTE_DIRS = {"routes", "routers", "controllers", "handlers", "views", "api", "endpoints"}
+_ROUTE_FILES = {"urls", "routes", "router", "routing"}
+
+
+def is_route_module(path: str) -> bool:
+    """Whether a file is where routes are declared (a routes folder, Django's urls.py, a router module)."""
+    parts = Path(path)
+    return bool(_ROUTE_DIRS & set(parts.parts[:-1])) or parts.stem in _ROUTE_FILES
+
+
 def locate_route(repo: Path, method: str, template: str) -> tuple[str, int] | None:
     """(path, line) of the definition serving `method template`, or None when none is found."""
     segments = _segments(template)
     if not segments:
         return None
-    files = _source_files(repo.resolve())
+    files = source_files(repo.resolve())
     verb = _METHOD_WORDS.get(method.upper(), method.lower())
     for start in range(len(segments)):
         tail = segments[start:]
@@ -58,7 +76,15 @@ def locate_route(repo: Path, method: str, template: str) -> tuple[str, int] | No
         hits = [(name, i + 1, line) for name, lines in files for i, line in enumerate(lines) if pattern.search(line)]
         if not hits:
             continue
-        with_verb = [h for h in hits if verb in h[2].lower()]
-        name, number, _ = (with_verb or hits)[0]
+        # A route definition sits in a routes module and names its verb; a table name or a JSON key does neither.
+        ranked = sorted(hits, key=lambda h: (verb not in h[2].lower(), not is_route_module(h[0])))
+        name, number, _ = ranked[0]
         return name, number
     return None
+
+
+def resource_files(repo: Path, resource: str) -> list[str]:
+    """Route modules named after `resource` ('comments' → routes/comments.js): where a missing route belongs."""
+    stems = {resource, resource.rstrip("s"), resource + "s"}
+    return [name for name, _ in source_files(repo.resolve())
+            if Path(name).stem in stems and is_route_module(name)]

@@ -16,8 +16,11 @@ from pathlib import Path, PurePosixPath
 
 _PY_FRAME = re.compile(r'^\s*File "(?P<path>[^"]+)", line (?P<line>\d+)(?:, in (?P<func>.+))?$')
 _PY_EXC = re.compile(r"^(?P<type>[A-Za-z_][\w.]*(?:Error|Exception|Exit|Warning|Interrupt|Timeout|Failure|Greenlet|Invalid\w*|\w+)?)(?::\s?(?P<msg>.*))?$")
-_NODE_FRAME = re.compile(r"^\s+at (?:(?P<func>.+?) \()?(?P<path>(?:file://)?[^()\s]+?):(?P<line>\d+):(?P<col>\d+)\)?\s*$")
-_NODE_HEAD = re.compile(r"(?P<type>[A-Z][\w.]*(?:Error|Exception)|Error)(?: \[(?P<code>[\w_]+)\])?: (?P<msg>.*)$")
+_NODE_FRAME = re.compile(r"^\s+at (?:(?P<func>.+?) \()?(?P<path>(?:file://)?[^()\s]+?):(?P<line>\d+):(?P<col>\d+)\)?\s*\{?\s*$")
+_NODE_HEAD = re.compile(r"(?P<type>[A-Z][\w.]*(?:Error|Exception)|Error)(?: \[(?P<code>[\w_]+)\])?(?:: (?P<msg>.*))?$")
+_NODE_ANY_FRAME = re.compile(r"^\s+at \S")
+# util.inspect prints an error's own properties after its stack: `{ name: 'SequelizeDatabaseError', parent: error: ...`
+_NODE_PROP = re.compile(r"^  (?P<key>name|code|parent|original|message): (?P<value>.*?),?$")
 _NOT_REPO = ("site-packages", "dist-packages", "node_modules", "/lib/python", "<frozen", "node:", "internal/",
              "/usr/lib/", "/usr/local/lib/", "<string>", "<unknown>")
 _WORKSPACE_PREFIXES = ("/workspace/", "/app/", "/src/", "/repo/", "/code/")
@@ -44,6 +47,7 @@ class LogError:
     language: str = "python"
     log_line: int = 0
     repo_frame: Frame | None = None
+    chain: list[Frame] = field(default_factory=list)
 
     @property
     def type(self) -> str:
@@ -84,7 +88,8 @@ def parse_log(log: str, *, repo: Path | None = None) -> list[LogError]:
     errors = _python_errors(lines) + _node_errors(lines)
     errors.sort(key=lambda e: e.log_line)
     for error in errors:
-        error.repo_frame = innermost_repo_frame(error, repo)
+        error.chain = repo_frames(error, repo)
+        error.repo_frame = error.chain[0] if error.chain else None
     return errors
 
 
@@ -146,31 +151,63 @@ def _node_errors(lines: list[str]) -> list[LogError]:
                 head_index -= 1
             head = _NODE_HEAD.search(lines[head_index])
             frames: list[Frame] = []
-            while i < len(lines) and _NODE_FRAME.match(lines[i]):
+            while i < len(lines) and _NODE_ANY_FRAME.match(lines[i]):
                 m = _NODE_FRAME.match(lines[i])
-                assert m is not None
-                frames.append(Frame(m["path"].removeprefix("file://"), int(m["line"]), (m["func"] or "").strip()))
+                if m:  # `at async Promise.all (index 1)` has no place; it does not end the stack
+                    frames.append(Frame(m["path"].removeprefix("file://"), int(m["line"]), (m["func"] or "").strip()))
                 i += 1
             types = [head["type"]] if head else []
             if head and head["code"]:
                 types.append(head["code"])
-            errors.append(LogError(types=types, message=head["msg"].strip() if head else "", frames=frames,
-                                   language="node", log_line=head_index + 1))
+            message = (head["msg"] or "").strip() if head else ""
+            if lines[i - 1].rstrip().endswith("{"):
+                i = _node_properties(lines, i, types, message_parts := [])
+                message = " ".join([message, *message_parts]).strip()
+            errors.append(LogError(types=types, message=message, frames=frames, language="node",
+                                   log_line=head_index + 1))
             continue
         i += 1
     return errors
 
 
+def _node_properties(lines: list[str], i: int, types: list[str], message: list[str]) -> int:
+    """Read the inspected properties block starting at `i` (the wrapped error's name, code, cause); return past it."""
+    while i < len(lines) and lines[i].rstrip() != "}":
+        m = _NODE_PROP.match(lines[i])
+        if m:
+            value = m["value"].strip().strip("'\"").removeprefix("error: ")
+            if m["key"] in ("name", "code") and value and value not in types and value != "undefined":
+                types.append(value)
+            elif m["key"] in ("parent", "original", "message") and value not in message:
+                message.append(value)
+        i += 1
+    return i + 1
+
+
 def innermost_repo_frame(error: LogError, repo: Path | None) -> Frame | None:
     """The deepest frame in the repository, with its path made relative to the repository."""
+    frames = repo_frames(error, repo)
+    return frames[0] if frames else None
+
+
+def repo_frames(error: LogError, repo: Path | None) -> list[Frame]:
+    """The repository's frames, innermost first, each place once: the call chain inside the repository.
+
+    The innermost frame is where the error surfaced; the defect is often one
+    or two calls out (the service that closed the session, the handler that
+    passed the wrong value), so the callers are kept too.
+    """
     ordered = list(reversed(error.frames)) if error.language == "python" else list(error.frames)
+    found: list[Frame] = []
     for frame in ordered:
         if frame.in_library:
             continue
         relative = relative_to_repo(frame.path, repo)
         if relative is not None:
-            return Frame(relative, frame.line, frame.function)
-    return None
+            mapped = Frame(relative, frame.line, frame.function)
+            if mapped not in found:
+                found.append(mapped)
+    return found
 
 
 def relative_to_repo(path: str, repo: Path | None) -> str | None:
@@ -182,7 +219,8 @@ def relative_to_repo(path: str, repo: Path | None) -> str | None:
     """
     parts = PurePosixPath(path).parts
     if repo is not None:
-        for i in range(1, len(parts)):
+        first = 1 if PurePosixPath(path).is_absolute() else 0  # a relative path may already be the answer
+        for i in range(first, len(parts)):
             candidate = PurePosixPath(*parts[i:])
             if (repo / candidate).is_file():
                 return str(candidate)

@@ -28,10 +28,11 @@ Subcategory = Literal[
 class Evidence(BaseModel):
     """One observation backing a cause: a log frame, a request, a finding."""
 
-    kind: Literal["log", "request", "finding", "startup"]
+    kind: Literal["log", "request", "finding", "startup", "code"]
     message: str
     path: str | None = None
     line: int | None = None
+    end_line: int | None = Field(default=None, description="Last line when the evidence is a definition, not a line.")
     request: str | None = None
 
 

@@ -1,6 +1,6 @@
 """The language-neutral view of a source file that every rule reads.
 
-Each file is parsed once (Python with libcst, JavaScript/TypeScript with
+Each file is parsed once (Python with `ast`, JavaScript/TypeScript with
 tree-sitter) into these few facts, so rules are written once for both
 runtimes and never touch a syntax tree.
 """

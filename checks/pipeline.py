@@ -124,6 +124,7 @@ def _evaluate(repo: Path, resolved: config_mod.Resolved, report: Report, clock: 
                                                                     limits=limits))
         evidence: RuntimeEvidence | None = None
         results: list[SuiteResult] = []
+        full_log = ""
         if not installed.ok:
             report.startup = "install_failed"
             report.server_log_tail = installed.log_tail
@@ -150,6 +151,7 @@ def _evaluate(repo: Path, resolved: config_mod.Resolved, report: Report, clock: 
             report.startup = pod.startup
             report.startup_detail = pod.reason
             report.server_log_tail = _relative_paths(pod.server_log_tail)
+            full_log = _relative_paths(pod.server_log or pod.server_log_tail)
             evidence = report.evidence = pod.evidence
             results = [SuiteResult.model_validate(s) for s in pod.suites]
             if pod.startup == "ok" and not results:
@@ -157,7 +159,9 @@ def _evaluate(repo: Path, resolved: config_mod.Resolved, report: Report, clock: 
             elif pod.suite_errors:
                 say("suite errors: " + "; ".join(f"{k}: {v[:200]}" for k, v in pod.suite_errors.items()))
             if pod.app_exit_code is not None and pod.startup == "ok":
-                report.server_log_tail += f"\n[the server exited with code {pod.app_exit_code} during the suite]"
+                exited = f"\n[the server exited with code {pod.app_exit_code} during the suite]"
+                report.server_log_tail += exited
+                full_log += exited
 
         say("verifying constraints")
         with clock.phase("verify"):
@@ -168,11 +172,24 @@ def _evaluate(repo: Path, resolved: config_mod.Resolved, report: Report, clock: 
         say("diagnosing")
         with clock.phase("diagnose"):
             report.diagnosis = diagnose(DiagnosisInput(
-                requests=[r.model_dump() for r in report.requests], server_log=report.server_log_tail,
+                requests=_requests_for_diagnosis(results), server_log=full_log or report.server_log_tail,
                 startup=report.startup if report.startup != "not_run" else "ok",
                 findings=[f.model_dump() for f in report.findings]), repo=ws.app)
         app_path = str(resolved.app_dir.relative_to(repo.resolve()))
         report.annotations = build_annotations(report.findings, report.diagnosis, app_path=app_path)
+
+
+def _requests_for_diagnosis(results: list[SuiteResult]) -> list[dict]:
+    """Every suite's requests, in the order they ran; later suites' names are prefixed so they stay unique."""
+    requests: list[dict] = []
+    for index, result in enumerate(results):
+        prefix = f"{result.suite}: " if index else ""
+        for request in result.requests:
+            record = request.model_dump()
+            record["name"] = prefix + request.name
+            record["depends_on"] = [prefix + name for name in request.depends_on]
+            requests.append(record)
+    return requests
 
 
 def _relative_paths(log: str) -> str:

@@ -191,3 +191,20 @@ def test_progress_callback_can_cancel_and_nothing_is_left(tmp_path: Path, monkey
     with pytest.raises(Stop):
         evaluate(APPS / "broken_never_binds", on_progress=on_progress)
     assert list(work.iterdir()) == []
+
+
+def test_diagnosis_reads_every_configured_suite(tmp_path: Path) -> None:
+    """compat passes a feed that ignores follows; strict catches it, and the diagnosis must see strict too."""
+    from tests.support.variants import CORPUS, Variant
+
+    repo = Variant.load(CORPUS / "flask_feed_unfiltered.yml").materialize(tmp_path / "repo")
+    (repo / ".github").mkdir()
+    (repo / ".github" / "decaycheck.yml").write_text("suites: [compat, strict]\n")
+    report = evaluate(repo)
+    assert report.startup == "ok", report.server_log_tail[-2000:]
+    assert (report.suite, report.assertions_passed, report.assertions_total) == ("compat", 290, 290)
+    assert [s.suite for s in report.suites] == ["compat", "strict"]
+    assert not report.suites[1].pass_at_1
+    assert report.diagnosis is not None
+    assert (report.diagnosis.category, report.diagnosis.subcategory) == ("logic_error", "incorrect_query_logic")
+    assert any(e.request and e.request.startswith("strict: feed of") for e in report.diagnosis.evidence)

@@ -81,7 +81,9 @@ class PodResult(BaseModel):
     suite_errors: dict[str, str] = Field(default_factory=dict)
     app_exit_code: int | None = Field(default=None, description="Set when the app exited before the pod ended.")
     evidence: RuntimeEvidence | None = None
-    server_log_tail: str = ""
+    server_log_tail: str = Field(default="", description="The end of the app's output, for people to read.")
+    server_log: str = Field(default="", description="The app's whole output up to the log cap, for the diagnosis: "
+                                                    "early tracebacks matter as much as late ones.")
 
 
 class SandboxUnavailable(RuntimeError):

@@ -304,7 +304,8 @@ class _Pod:
         app.reload()
         if app.status == "exited":
             self.result["app_exit_code"] = app.attrs["State"]["ExitCode"]
-        self.result["server_log_tail"] = _logs(app, spec.limits.log_bytes)
+        self.result["server_log"] = _logs(app, spec.limits.log_bytes)
+        self.result["server_log_tail"] = self.result["server_log"][-16000:]
         self.result["evidence"] = RuntimeEvidence(database=spec.database, **evidence)
         return PodResult(**self.result)
 

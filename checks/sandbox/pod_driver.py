@@ -52,6 +52,14 @@ class LogPump(threading.Thread):
                     self.written += len(chunk)
                 self.dropped += max(0, len(line) - max(room, 0))
 
+    def whole(self) -> str:
+        """Everything kept in the capped file, with a note when the cap cut it short."""
+        try:
+            data = self.path.read_bytes().decode("utf-8", "replace")
+        except OSError:
+            return self.text()
+        return data + (f"\n[{self.dropped} bytes over the log cap not kept]" if self.dropped else "")
+
     def text(self, limit: int = 16000) -> str:
         data = b"".join(self.tail)[-limit:].decode("utf-8", "replace")
         return (f"[{self.dropped} bytes over the log cap not kept]\n" if self.dropped else "") + data
@@ -223,6 +231,7 @@ def main(spec_path: str) -> int:
         if pump is not None:
             pump.join(timeout=2)
             result["server_log_tail"] = pump.text()
+            result["server_log"] = pump.whole()
         stop(pg, signal.SIGQUIT)
     emit("result", **result)
     return 0

@@ -7,7 +7,6 @@ the tests compare that with what the host can do.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import socket
 import textwrap

@@ -11,8 +11,6 @@ itself, so an app that exits is noticed there, not here.
 from __future__ import annotations
 
 import json
-import os
-import sqlite3
 import subprocess
 import sys
 import time
@@ -20,12 +18,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-SQLITE_MAGIC = b"SQLite format 3\x00"
-
-
-def emit(event: str, **data: object) -> None:
-    sys.stdout.write(json.dumps({"event": event, **data}) + "\n")
-    sys.stdout.flush()
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from pod_evidence import emit, sqlite_files, sqlite_tables  # noqa: E402  (shipped beside this script)
 
 
 def wait_healthy(url: str, budget: float) -> tuple[str, str]:
@@ -44,34 +38,6 @@ def wait_healthy(url: str, budget: float) -> tuple[str, str]:
             return "health_timeout", f"not healthy within {budget:g} s ({last})"
         time.sleep(min(delay, max(0.0, deadline - time.monotonic())))
         delay = min(delay * 1.5, 0.5)
-
-
-def sqlite_tables(path: str) -> dict[str, int]:
-    if not Path(path).exists():
-        return {}
-    con = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
-    try:
-        names = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table' "
-                                           "AND name NOT LIKE 'sqlite_%' ORDER BY name")]
-        return {n: con.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0] for n in names}
-    finally:
-        con.close()
-
-
-def sqlite_files(root: Path, since: float, skip: set[str]) -> list[str]:
-    found = []
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = [d for d in dirnames if str(Path(dirpath, d).relative_to(root)) not in skip]
-        for name in filenames:
-            p = Path(dirpath, name)
-            try:
-                if p.stat().st_mtime >= since and p.is_file():
-                    with p.open("rb") as f:
-                        if f.read(16) == SQLITE_MAGIC:
-                            found.append(str(p.relative_to(root)))
-            except OSError:
-                continue
-    return sorted(found)
 
 
 def wait_for_database_host(host: str = "postgres", budget: float = 60) -> None:
@@ -110,7 +76,7 @@ def main(spec: dict) -> int:
     try:
         evidence["sqlite_files"] = sqlite_files(Path(spec["workspace"]), spec["started_at"], set(spec["frozen_dirs"]))
         if spec["database"] == "sqlite":
-            evidence["tables"] = sqlite_tables(spec["sqlite_path"])
+            evidence["tables"] = sqlite_tables(spec["sqlite_path"], immutable=True)
     except Exception as exc:  # evidence is best effort; its absence is reported
         evidence["note"] = f"could not inspect the SQLite files: {exc}"
     emit("evidence", **evidence)

@@ -14,7 +14,6 @@ import collections
 import json
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import threading
@@ -23,12 +22,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-SQLITE_MAGIC = b"SQLite format 3\x00"
-
-
-def emit(event: str, **data: object) -> None:
-    sys.stdout.write(json.dumps({"event": event, **data}) + "\n")
-    sys.stdout.flush()
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from pod_evidence import emit, sqlite_files, sqlite_tables  # noqa: E402  (shipped beside this script)
 
 
 class LogPump(threading.Thread):
@@ -134,34 +129,6 @@ def postgres_tables(spec: dict) -> dict[str, int]:
     if res.returncode != 0:
         raise RuntimeError(res.stderr.strip()[-500:])
     return {name: int(count) for name, count in (line.rsplit("|", 1) for line in res.stdout.splitlines() if line)}
-
-
-def sqlite_tables(path: str) -> dict[str, int]:
-    if not Path(path).exists():
-        return {}
-    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        names = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table' "
-                                           "AND name NOT LIKE 'sqlite_%' ORDER BY name")]
-        return {n: con.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0] for n in names}
-    finally:
-        con.close()
-
-
-def sqlite_files(root: Path, since: float, skip: set[str]) -> list[str]:
-    found = []
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = [d for d in dirnames if str(Path(dirpath, d).relative_to(root)) not in skip]
-        for name in filenames:
-            p = Path(dirpath, name)
-            try:
-                if p.stat().st_mtime >= since and p.is_file():
-                    with p.open("rb") as f:
-                        if f.read(16) == SQLITE_MAGIC:
-                            found.append(str(p.relative_to(root)))
-            except OSError:
-                continue
-    return sorted(found)
 
 
 def main(spec_path: str) -> int:

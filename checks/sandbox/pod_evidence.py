@@ -1,0 +1,53 @@
+"""What both pod supervisors share (standard library only): JSON events and the SQLite side of the evidence.
+
+The local backend's `pod_driver.py` and the Docker backend's
+`docker_pod_runner.py` run as plain scripts inside their pods, where the
+decaycheck package is not importable; this file is shipped beside them and
+imported by file name.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import sys
+from pathlib import Path
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def emit(event: str, **data: object) -> None:
+    """One JSON line on stdout; the backend reads these as the pod's progress and result."""
+    sys.stdout.write(json.dumps({"event": event, **data}) + "\n")
+    sys.stdout.flush()
+
+
+def sqlite_tables(path: str, *, immutable: bool = False) -> dict[str, int]:
+    """Table name -> row count of a SQLite database, opened read-only (`immutable` for read-only mounts)."""
+    if not Path(path).exists():
+        return {}
+    con = sqlite3.connect(f"file:{path}?mode=ro{'&immutable=1' if immutable else ''}", uri=True)
+    try:
+        names = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table' "
+                                           "AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+        return {n: con.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0] for n in names}
+    finally:
+        con.close()
+
+
+def sqlite_files(root: Path, since: float, skip: set[str]) -> list[str]:
+    """SQLite files written under `root` since `since`, relative to it, leaving out the `skip` folders."""
+    found = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = [d for d in dirnames if str(Path(dirpath, d).relative_to(root)) not in skip]
+        for name in filenames:
+            p = Path(dirpath, name)
+            try:
+                if p.stat().st_mtime >= since and p.is_file():
+                    with p.open("rb") as f:
+                        if f.read(16) == SQLITE_MAGIC:
+                            found.append(str(p.relative_to(root)))
+            except OSError:
+                continue
+    return sorted(found)

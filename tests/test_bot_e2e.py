@@ -158,9 +158,13 @@ def test_pull_request_opened_ends_in_a_completed_check_run_with_the_report(fake:
     assert run["output"]["title"].startswith("A% 92.4 (268/290) · pass@1 fail")
     assert run["conclusion"] == "failure"
     assert "/api/articles" in run["output"]["summary"]
+    # the headline root cause comes first: the seeded query on the line it changed
     first = run["annotations"][0]
-    assert (first["path"], first["start_line"], first["annotation_level"]) == ("app/routes/tags.py", 1, "failure")
-    assert "route-bypasses-service" in first["title"]
+    assert (first["path"], first["start_line"], first["annotation_level"]) == \
+        ("app/repositories/articles.py", 26, "failure")
+    assert report["diagnosis"]["subcategory"] == "incorrect_query_logic"
+    bypass = [a for a in run["annotations"] if "route-bypasses-service" in a["title"]]
+    assert [(a["path"], a["start_line"], a["annotation_level"]) for a in bypass] == [("app/routes/tags.py", 1, "failure")]
     assert [(a["path"], a["start_line"], a["annotation_level"]) for a in run["annotations"]] == \
         [(a["path"], a["start_line"], a["level"]) for a in report["annotations"]]
     assert run["details_url"] == f"{deployment.url}/runs/{run['external_id']}"

@@ -305,3 +305,16 @@ def test_a_missing_field_points_at_the_code_that_shapes_the_response(tmp_path: P
     assert result.category == "schema_format_error"
     code = [e for e in result.evidence if e.kind == "code"]
     assert (code[0].path, code[0].line, code[0].end_line) == ("src/services/articles.js", 8, 14)
+
+
+def test_a_query_on_an_attribute_the_model_lacks_is_query_logic_not_business_logic():
+    log = ('Traceback (most recent call last):\n'
+           '  File "/workspace/app/repositories/articles.py", line 26, in _filtered\n'
+           '    Article.tags.any(Tag.name == flt.tag)\n'
+           "AttributeError: type object 'Article' has no attribute 'tags'\n")
+    result = diagnose(DiagnosisInput(requests=[req("09 tag filter", "GET", "/api/articles", 500, 0, 5)], server_log=log))
+    assert (result.category, result.subcategory) == ("logic_error", "incorrect_query_logic")
+    assert (result.evidence[0].path, result.evidence[0].line) == ("app/repositories/articles.py", 26)
+    plain = diagnose(DiagnosisInput(requests=[req("t", "GET", "/api/tags", 500, 0, 3)],
+                                    server_log=log.replace("type object 'Article'", "'NoneType' object")))
+    assert plain.subcategory == "business_logic_defect"

@@ -13,7 +13,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from checks.report import Report
+from checks.report import Report, SuiteSummary
 from conduit_suite.result import RequestResult
 
 # Path segments that name a sub-resource of the one before them.
@@ -105,8 +105,7 @@ def markdown(report: Report) -> str:
                 out.append(f"- … and {len(failures) - MAX_FAILURES_LISTED} more")
             out += ["", "</details>", ""]
     for s in report.suites[1:]:
-        out.append(f"Suite **{s.suite}**: A% {s.assert_pct:.2f} ({s.assertions_passed}/{s.assertions_total}), "
-                   f"pass@1 {'yes' if s.pass_at_1 else 'no'}")
+        out.append(f"Suite **{s.suite}**: {_suite_score(s)}")
 
     out += ["### Constraint compliance", ""]
     if not report.findings:
@@ -137,6 +136,11 @@ def markdown(report: Report) -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
+def _suite_score(s: SuiteSummary) -> str:
+    return (f"A% {s.assert_pct:.2f} ({s.assertions_passed}/{s.assertions_total}), "
+            f"pass@1 {'yes' if s.pass_at_1 else 'no'}")
+
+
 def terminal(report: Report, console: Console | None = None) -> None:
     """Print the report for a person at a terminal."""
     console = console or Console()
@@ -146,6 +150,9 @@ def terminal(report: Report, console: Console | None = None) -> None:
         parts.append(Text(f"Gate {'passed' if report.gate_passed else 'failed'}: {report.gate.get('reason', '')}"))
     declared = ", ".join(f"{k}={v}" for k, v in report.constraints.items()) or "none declared"
     parts.append(Text(f"startup {report.startup} · suite {report.suite} · constraints {declared}", style="dim"))
+    for suite in report.suites[1:]:
+        parts.append(Text(f"suite {suite.suite}: {_suite_score(suite)}",
+                          style="green" if suite.pass_at_1 else "yellow"))
     if report.startup_detail:
         parts.append(Text(f"startup {report.startup}: {report.startup_detail}", style="yellow"))
     console.print(Panel(Group(*parts), title="decaycheck", border_style=style))

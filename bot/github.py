@@ -11,7 +11,6 @@ processes can share one through Redis.
 from __future__ import annotations
 
 import asyncio
-import base64
 import contextlib
 import logging
 import time
@@ -154,15 +153,6 @@ class GitHubClient:
             raise
         data = r.json()
         return data.get("sha") if isinstance(data, dict) else None
-
-    async def file_text(self, installation_id: int, repo: str, path: str, ref: str) -> str | None:
-        try:
-            r = await self.call(installation_id, "GET", f"/repos/{repo}/contents/{path}", params={"ref": ref})
-        except GitHubError as exc:
-            if exc.status == 404:
-                return None
-            raise
-        return base64.b64decode(r.json().get("content", "")).decode("utf-8", "replace")
 
     async def create_check_run(self, installation_id: int, repo: str, body: dict[str, Any]) -> dict[str, Any]:
         r = await self.call(installation_id, "POST", f"/repos/{repo}/check-runs", json=body)

@@ -537,6 +537,6 @@ def _suite_tar() -> bytes:
 
     with tarfile.open(fileobj=buf, mode="w") as tar:
         tar.add(source, arcname="conduit_suite", filter=own)
-        for helper in ("docker_pod_runner.py", "pod_evidence.py", "pyc_warm.py"):
+        for helper in ("docker_pod_runner.py", "pod_shared.py", "pyc_warm.py"):
             tar.add(Path(__file__).with_name(helper), arcname=helper, filter=own)
     return buf.getvalue()

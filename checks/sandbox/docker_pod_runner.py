@@ -14,30 +14,10 @@ import json
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from pod_evidence import emit, sqlite_files, sqlite_tables  # noqa: E402  (shipped beside this script)
-
-
-def wait_healthy(url: str, budget: float) -> tuple[str, str]:
-    deadline, delay, last = time.monotonic() + budget, 0.02, "no answer yet"
-    while True:
-        try:
-            with urllib.request.urlopen(url, timeout=2) as resp:
-                if 200 <= resp.status < 300:
-                    return "ok", ""
-                last = f"health check answered {resp.status}"
-        except urllib.error.HTTPError as exc:
-            last = f"health check answered {exc.code}"
-        except (urllib.error.URLError, OSError) as exc:
-            last = f"health check failed: {getattr(exc, 'reason', exc)}"
-        if time.monotonic() >= deadline:
-            return "health_timeout", f"not healthy within {budget:g} s ({last})"
-        time.sleep(min(delay, max(0.0, deadline - time.monotonic())))
-        delay = min(delay * 1.5, 0.5)
+from pod_shared import emit, sqlite_files, sqlite_tables, wait_healthy  # noqa: E402  (shipped beside this script)
 
 
 def wait_for_database_host(host: str = "postgres", budget: float = 60) -> None:

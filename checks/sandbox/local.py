@@ -50,7 +50,7 @@ TEMPLATE_LAYOUT = "2"  # bump when the template's making changes, so machines re
 INSTALL_PASSTHROUGH = ("SSL_CERT_FILE", "SSL_CERT_DIR", "NODE_EXTRA_CA_CERTS", "HTTP_PROXY", "HTTPS_PROXY",
                        "NO_PROXY", "http_proxy", "https_proxy", "no_proxy")
 DRIVER = Path(__file__).with_name("pod_driver.py")
-DRIVER_HELPERS = Path(__file__).with_name("pod_evidence.py")
+DRIVER_HELPERS = Path(__file__).with_name("pod_shared.py")
 
 
 class LocalBackend(SandboxBackend):
@@ -102,7 +102,7 @@ class LocalBackend(SandboxBackend):
             (cache_dir() / d).mkdir(parents=True, exist_ok=True)
             binds += ["--ro-bind", str(cache_dir() / d), f"{CACHE}/{d}"]
         binds += ["--bind", str(out), f"{POD}/out", "--ro-bind", str(DRIVER), f"{POD}/driver.py",
-                  "--ro-bind", str(DRIVER_HELPERS), f"{POD}/pod_evidence.py"]
+                  "--ro-bind", str(DRIVER_HELPERS), f"{POD}/pod_shared.py"]
         pg = None
         scratch: Path | None = None
         if spec.database == "postgresql":

@@ -18,12 +18,10 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from pod_evidence import emit, sqlite_files, sqlite_tables  # noqa: E402  (shipped beside this script)
+from pod_shared import emit, sqlite_files, sqlite_tables, wait_healthy  # noqa: E402  (shipped beside this script)
 
 
 class LogPump(threading.Thread):
@@ -99,28 +97,6 @@ def start_postgres(spec: dict, out: Path) -> tuple[subprocess.Popen, float]:
     raise RuntimeError("PostgreSQL was not ready within 20 s")
 
 
-def wait_healthy(proc: subprocess.Popen, url: str, budget: float) -> tuple[str, str]:
-    """Poll with backoff until a 2xx, the app exits (start_failed) or the budget is spent (health_timeout)."""
-    deadline, delay, last = time.monotonic() + budget, 0.02, "no answer yet"
-    while True:
-        code = proc.poll()
-        if code is not None:
-            return "start_failed", f"the server process exited with code {code} before it was healthy"
-        try:
-            with urllib.request.urlopen(url, timeout=2) as resp:
-                if 200 <= resp.status < 300:
-                    return "ok", ""
-                last = f"health check answered {resp.status}"
-        except urllib.error.HTTPError as exc:
-            last = f"health check answered {exc.code}"
-        except (urllib.error.URLError, OSError) as exc:
-            last = f"health check failed: {getattr(exc, 'reason', exc)}"
-        if time.monotonic() >= deadline:
-            return "health_timeout", f"not healthy within {budget:g} s ({last})"
-        time.sleep(min(delay, max(0.0, deadline - time.monotonic())))
-        delay = min(delay * 1.5, 0.5)
-
-
 def postgres_tables(spec: dict) -> dict[str, int]:
     psql = str(Path(spec["pg_bindir"]) / "psql")
     res = subprocess.run([psql, "-X", "-At", "-F", "|", "-h", spec["pg_socket_dir"], "-U", "postgres",
@@ -154,7 +130,8 @@ def main(spec_path: str) -> int:
         pump = LogPump(app.stdout, out / "server.log", spec["log_bytes"])
         pump.start()
         emit("app_started")
-        status, reason = wait_healthy(app, f"http://127.0.0.1:{spec['port']}{spec['health_path']}", spec["start_s"])
+        status, reason = wait_healthy(f"http://127.0.0.1:{spec['port']}{spec['health_path']}", spec["start_s"],
+                                      exited=app.poll)
         result["timings"]["start"] = round(time.monotonic() - t0, 4)
         result["startup"], result["reason"] = status, reason
         emit("startup", status=status, reason=reason, seconds=result["timings"]["start"])

@@ -1,4 +1,4 @@
-"""What both pod supervisors share (standard library only): JSON events and the SQLite side of the evidence.
+"""What both pod supervisors share (standard library only): JSON events, readiness, the SQLite evidence.
 
 The local backend's `pod_driver.py` and the Docker backend's
 `docker_pod_runner.py` run as plain scripts inside their pods, where the
@@ -12,6 +12,10 @@ import json
 import os
 import sqlite3
 import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -21,6 +25,32 @@ def emit(event: str, **data: object) -> None:
     """One JSON line on stdout; the backend reads these as the pod's progress and result."""
     sys.stdout.write(json.dumps({"event": event, **data}) + "\n")
     sys.stdout.flush()
+
+
+def wait_healthy(url: str, budget: float, exited: Callable[[], int | None] | None = None) -> tuple[str, str]:
+    """Poll with backoff until a 2xx, the app exits (start_failed) or the budget is spent (health_timeout).
+
+    `exited` returns the app's exit code once it has exited; without it (the
+    Docker backend watches the app container itself) only the budget ends the wait.
+    """
+    deadline, delay, last = time.monotonic() + budget, 0.02, "no answer yet"
+    while True:
+        code = exited() if exited is not None else None
+        if code is not None:
+            return "start_failed", f"the server process exited with code {code} before it was healthy"
+        try:
+            with urllib.request.urlopen(url, timeout=2) as resp:
+                if 200 <= resp.status < 300:
+                    return "ok", ""
+                last = f"health check answered {resp.status}"
+        except urllib.error.HTTPError as exc:
+            last = f"health check answered {exc.code}"
+        except (urllib.error.URLError, OSError) as exc:
+            last = f"health check failed: {getattr(exc, 'reason', exc)}"
+        if time.monotonic() >= deadline:
+            return "health_timeout", f"not healthy within {budget:g} s ({last})"
+        time.sleep(min(delay, max(0.0, deadline - time.monotonic())))
+        delay = min(delay * 1.5, 0.5)
 
 
 def sqlite_tables(path: str, *, immutable: bool = False) -> dict[str, int]:

@@ -69,22 +69,34 @@ def bench_postgres(runs: int) -> str:
     with tempfile.TemporaryDirectory(prefix="decaycheck-bench-pg-") as tmp:
         app = Path(tmp) / "app"
         app.mkdir()
-        server = ("import http.server as h, os; h.ThreadingHTTPServer(('0.0.0.0', int(os.environ['PORT'])), "
-                  "type('H', (h.BaseHTTPRequestHandler,), {'do_GET': lambda s: (s.send_response(200), "
-                  "s.end_headers())})).serve_forever()")
+        server = (
+            "import http.server as h, os; h.ThreadingHTTPServer(('0.0.0.0', int(os.environ['PORT'])), "
+            "type('H', (h.BaseHTTPRequestHandler,), {'do_GET': lambda s: (s.send_response(200), "
+            "s.end_headers())})).serve_forever()"
+        )
         (app / "server.py").write_text(server)
         plan = runtimes.install_plan("python", app, None, {})
         for i in range(runs + 1):
-            spec = PodSpec(runtime="python", database="postgresql", start="exec python3 server.py", env=plan.env,
-                           ro_paths=plan.ro_paths, suites=[], cache_dirs=["pyc"], limits=Limits(start_s=20))
+            spec = PodSpec(
+                runtime="python",
+                database="postgresql",
+                start="exec python3 server.py",
+                env=plan.env,
+                ro_paths=plan.ro_paths,
+                suites=[],
+                cache_dirs=["pyc"],
+                limits=Limits(start_s=20),
+            )
             t0 = time.monotonic()
             result = backend.run_pod(app, Path(tmp) / f"w{i}", spec)
             if i:  # the first run may build the per-machine template
                 pods.append(time.monotonic() - t0)
                 ready.append(result.timings["db"])
-    return (f"ephemeral PostgreSQL ready: median {statistics.median(ready):.3f} s "
-            f"(min {min(ready):.3f}, max {max(ready):.3f}, {runs} runs); "
-            f"whole pod with a trivial app: median {statistics.median(pods):.2f} s")
+    return (
+        f"ephemeral PostgreSQL ready: median {statistics.median(ready):.3f} s "
+        f"(min {min(ready):.3f}, max {max(ready):.3f}, {runs} runs); "
+        f"whole pod with a trivial app: median {statistics.median(pods):.2f} s"
+    )
 
 
 def main(argv: list[str]) -> None:

@@ -75,11 +75,17 @@ class _Recording(httpx.BaseTransport):
             body = response.read()
         finally:
             response.close()
-        self.responses.append(Recorded(response.status_code, response.reason_phrase,
-                                       [(k.decode("latin-1"), v.decode("latin-1")) for k, v in response.headers.raw],
-                                       body))
-        return httpx.Response(response.status_code, headers=response.headers.raw, content=body,
-                              extensions=response.extensions)
+        self.responses.append(
+            Recorded(
+                response.status_code,
+                response.reason_phrase,
+                [(k.decode("latin-1"), v.decode("latin-1")) for k, v in response.headers.raw],
+                body,
+            )
+        )
+        return httpx.Response(
+            response.status_code, headers=response.headers.raw, content=body, extensions=response.extensions
+        )
 
     def close(self) -> None:
         self.inner.close()
@@ -91,9 +97,13 @@ def _replaying(responses: list[Recorded]) -> Iterator[str]:
     with tempfile.TemporaryDirectory() as tmp:
         recording = Path(tmp) / "recording.json"
         recording.write_text(json.dumps([r.to_json() for r in responses]))
-        proc = subprocess.Popen([sys.executable, "-m", "benchmarks.replay_server", str(recording)],
-                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-                                cwd=Path(__file__).resolve().parents[1])
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "benchmarks.replay_server", str(recording)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=Path(__file__).resolve().parents[1],
+        )
         try:
             port = int(proc.stdout.readline())
             yield f"http://127.0.0.1:{port}"
@@ -142,8 +152,10 @@ def main(argv: list[str]) -> None:
             score = f"{result.assertions_passed}/{result.assertions_total}"
     print(f"suite {args.suite} against {base_url}: {args.runs} runs, last score {score}")
     print(f"  [live app] wall time per run, median:                 {statistics.median(walls):8.1f} ms")
-    print(f"  [live app] elapsed - Server-Timing per request, median: {statistics.median(per_request):6.2f} ms "
-          f"({len(per_request)} requests; an upper bound: also holds the WSGI server, routing, teardown)")
+    print(
+        f"  [live app] elapsed - Server-Timing per request, median: {statistics.median(per_request):6.2f} ms "
+        f"({len(per_request)} requests; an upper bound: also holds the WSGI server, routing, teardown)"
+    )
 
     with _replaying(recorder.responses) as replay_url:
         run_suite(args.suite, replay_url, variables=fixed)  # warm-up
@@ -171,18 +183,30 @@ def main(argv: list[str]) -> None:
             http_part.extend(r.elapsed_ms - s for r, s in zip(result.requests, server))
             score = f"{result.assertions_passed}/{result.assertions_total}"
     overhead = statistics.median(client)
-    print(f"  [replay] {len(recorder.responses)} recorded responses served at once, {args.runs} runs, "
-          f"last score {score} (recorded run: {recorded_score})")
+    print(
+        f"  [replay] {len(recorder.responses)} recorded responses served at once, {args.runs} runs, "
+        f"last score {score} (recorded run: {recorded_score})"
+    )
     print(f"  [replay] wall time per run, median:                   {statistics.median(replay_walls):8.1f} ms")
-    print(f"  [replay] CLIENT OVERHEAD per request, median:         {overhead:8.2f} ms "
-          "((run wall - replay server's own time) / requests)")
-    print(f"  [replay]   in the HTTP exchange, median:               {statistics.median(http_part):8.2f} ms "
-          "(request elapsed - replay server's own time)")
-    print(f"  [replay]   runner CPU per request, median:             {statistics.median(cpu):8.2f} ms "
-          "(this process only; load inflates it least)")
-    print(f"  [replay]   runner waiting for a CPU, median:           {statistics.median(waits):8.2f} ms "
-          f"(run queue, /proc schedstat; the replay server's: {statistics.median(server_waits):.2f} ms)")
-    print(f"  [replay]   overhead less the runner's run-queue wait:  "
-          f"{statistics.median(c - w for c, w in zip(client, waits)):8.2f} ms (median)")
+    print(
+        f"  [replay] CLIENT OVERHEAD per request, median:         {overhead:8.2f} ms "
+        "((run wall - replay server's own time) / requests)"
+    )
+    print(
+        f"  [replay]   in the HTTP exchange, median:               {statistics.median(http_part):8.2f} ms "
+        "(request elapsed - replay server's own time)"
+    )
+    print(
+        f"  [replay]   runner CPU per request, median:             {statistics.median(cpu):8.2f} ms "
+        "(this process only; load inflates it least)"
+    )
+    print(
+        f"  [replay]   runner waiting for a CPU, median:           {statistics.median(waits):8.2f} ms "
+        f"(run queue, /proc schedstat; the replay server's: {statistics.median(server_waits):.2f} ms)"
+    )
+    print(
+        f"  [replay]   overhead less the runner's run-queue wait:  "
+        f"{statistics.median(c - w for c, w in zip(client, waits)):8.2f} ms (median)"
+    )
     verdict = "meets" if overhead < 2.0 else "misses"
     print(f"  aim: client overhead < 2 ms per request: {verdict} (load average {os.getloadavg()[0]:.2f})")

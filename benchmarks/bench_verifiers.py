@@ -59,8 +59,10 @@ def _median(rates: list[Rate]) -> Rate:
 
 
 def _show(label: str, python: Rate, js: Rate) -> str:
-    return (f"{label:<20}Python {python[0]:6.0f} files/s ({python[1]:6.0f} CPU)   "
-            f"JS/TS {js[0]:6.0f} files/s ({js[1]:6.0f} CPU)")
+    return (
+        f"{label:<20}Python {python[0]:6.0f} files/s ({python[1]:6.0f} CPU)   "
+        f"JS/TS {js[0]:6.0f} files/s ({js[1]:6.0f} CPU)"
+    )
 
 
 def _parse_rate(files: list[tuple[Path, str]]) -> Rate:
@@ -98,8 +100,10 @@ def main(argv: list[str]) -> None:
     with tempfile.TemporaryDirectory(prefix="bench-verifiers-") as tmp:
         cases = _cases(Path(tmp))
         distinct = _distinct(cases)
-        print(f"corpus: {len(cases)} cases; distinct files: {len(distinct['python'])} Python, {len(distinct['js'])} JS/TS; "
-              f"median of {runs} runs")
+        print(
+            f"corpus: {len(cases)} cases; distinct files: {len(distinct['python'])} Python, {len(distinct['js'])} JS/TS; "
+            f"median of {runs} runs"
+        )
         parse_py = _median([_parse_rate(distinct["python"]) for _ in range(runs)])
         parse_js = _median([_parse_rate(distinct["js"]) for _ in range(runs)])
         print(_show("parse (cold)", parse_py, parse_js))

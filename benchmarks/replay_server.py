@@ -38,13 +38,16 @@ class Recorded:
     body: bytes
 
     def to_json(self) -> dict[str, Any]:
-        return {"status": self.status, "reason": self.reason, "headers": self.headers,
-                "body": base64.b64encode(self.body).decode()}
+        return {
+            "status": self.status,
+            "reason": self.reason,
+            "headers": self.headers,
+            "body": base64.b64encode(self.body).decode(),
+        }
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> "Recorded":
-        return cls(data["status"], data["reason"], [tuple(h) for h in data["headers"]],
-                   base64.b64decode(data["body"]))
+    def from_json(cls, data: dict[str, Any]) -> Recorded:
+        return cls(data["status"], data["reason"], [tuple(h) for h in data["headers"]], base64.b64decode(data["body"]))
 
     def wire(self) -> bytes:
         """The response as sent: status line, recorded end-to-end headers, a fresh Content-Length, body."""
@@ -63,8 +66,12 @@ class _Replay:
 
     def stats(self) -> bytes:
         cpu, wait = time.process_time(), run_queue_wait_ms()
-        body = {"served": self.cursor, "server_ms": self.server_ms, "cpu_ms": (cpu - self.since[0]) * 1000.0,
-                "wait_ms": wait - self.since[1]}
+        body = {
+            "served": self.cursor,
+            "server_ms": self.server_ms,
+            "cpu_ms": (cpu - self.since[0]) * 1000.0,
+            "wait_ms": wait - self.since[1],
+        }
         self.cursor, self.server_ms, self.since = 0, [], (cpu, wait)
         return json.dumps(body).encode()
 
@@ -78,8 +85,10 @@ class _Replay:
                     await reader.readexactly(length)
                 if head.split(b" ", 2)[1].startswith(CONTROL):
                     body = self.stats()
-                    writer.write(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: %d\r\n\r\n"
-                                 % len(body) + body)
+                    writer.write(
+                        b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: %d\r\n\r\n" % len(body)
+                        + body
+                    )
                     await writer.drain()
                     continue
                 writer.write(self.wires[self.cursor % len(self.wires)])

@@ -10,7 +10,7 @@ most 20 characters.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 from checks import render
@@ -30,7 +30,7 @@ _LEVEL_ORDER = {"failure": 0, "warning": 1, "notice": 2}
 
 
 def now_iso() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def truncate(text: str, limit: int = MAX_TEXT) -> str:
@@ -68,35 +68,50 @@ def title_of(report: Report) -> str:
         return "Evaluation failed"
     pass_at_1 = "pass" if report.pass_at_1 else "fail"
     verdict = "gate passed" if report.gate_passed else "gate failed"
-    return (f"A% {report.assert_pct:.1f} ({report.assertions_passed}/{report.assertions_total})"
-            f" · pass@1 {pass_at_1} · {verdict}")[:MAX_TITLE]
+    return (
+        f"A% {report.assert_pct:.1f} ({report.assertions_passed}/{report.assertions_total})"
+        f" · pass@1 {pass_at_1} · {verdict}"
+    )[:MAX_TITLE]
 
 
 def neutral_outcome(reason: str) -> CheckOutcome:
     """The repository holds nothing to evaluate: neutral, saying why (never blocks a merge)."""
-    return CheckOutcome(conclusion="neutral", title="Nothing to evaluate",
-                        summary=truncate(f"decaycheck found nothing to evaluate in this commit: {reason}\n\n"
-                                         "Add the app (or `.github/decaycheck.yml` saying where it is) to have it "
-                                         "evaluated."),
-                        text="", annotations=[])
+    return CheckOutcome(
+        conclusion="neutral",
+        title="Nothing to evaluate",
+        summary=truncate(
+            f"decaycheck found nothing to evaluate in this commit: {reason}\n\n"
+            "Add the app (or `.github/decaycheck.yml` saying where it is) to have it "
+            "evaluated."
+        ),
+        text="",
+        annotations=[],
+    )
 
 
 def _fallback_summary(report: Report) -> str:
     """A plain Markdown summary, used should `checks.render` fail on a report."""
-    lines = [f"**A%** {report.assert_pct:.2f} ({report.assertions_passed}/{report.assertions_total} assertions, "
-             f"suite `{report.suite}`) · **pass@1** {'yes' if report.pass_at_1 else 'no'} · "
-             f"**startup** {report.startup} · **gate** {'passed' if report.gate_passed else 'failed'}", ""]
+    lines = [
+        f"**A%** {report.assert_pct:.2f} ({report.assertions_passed}/{report.assertions_total} assertions, "
+        f"suite `{report.suite}`) · **pass@1** {'yes' if report.pass_at_1 else 'no'} · "
+        f"**startup** {report.startup} · **gate** {'passed' if report.gate_passed else 'failed'}",
+        "",
+    ]
     if report.requests:
         lines += ["| resource | method | status | assertions |", "|---|---|---|---|"]
         for r in report.requests:
             mark = "✅" if r.passed == r.total else "❌"
-            lines.append(f"| `{r.path}` | {r.method} | {r.status if r.status is not None else '—'} "
-                         f"| {mark} {r.passed}/{r.total} |")
+            lines.append(
+                f"| `{r.path}` | {r.method} | {r.status if r.status is not None else '—'} "
+                f"| {mark} {r.passed}/{r.total} |"
+            )
         lines.append("")
     if report.constraints:
         declared = ", ".join(f"{k}: {v}" for k, v in report.constraints.items())
-        lines.append(f"**Compliance** ({declared}): " + ("compliant" if report.compliant and not report.findings
-                                                         else f"{len(report.findings)} finding(s)"))
+        lines.append(
+            f"**Compliance** ({declared}): "
+            + ("compliant" if report.compliant and not report.findings else f"{len(report.findings)} finding(s)")
+        )
         lines.append("")
     if report.diagnosis is not None and report.diagnosis.category != "none":
         d = report.diagnosis
@@ -160,20 +175,35 @@ def annotations_of(report: Report, cap: int) -> list[dict[str, Any]]:
     out = []
     for a in notes[:cap]:
         start, end = max(1, a.start_line), max(1, a.end_line, a.start_line)
-        out.append({"path": a.path, "start_line": start, "end_line": end, "annotation_level": a.level,
-                    "title": a.title[:MAX_TITLE], "message": _truncate_bytes(a.message or a.title or "-")})
+        out.append(
+            {
+                "path": a.path,
+                "start_line": start,
+                "end_line": end,
+                "annotation_level": a.level,
+                "title": a.title[:MAX_TITLE],
+                "message": _truncate_bytes(a.message or a.title or "-"),
+            }
+        )
     return out
 
 
 def outcome_of(report: Report, max_annotations: int) -> CheckOutcome:
-    return CheckOutcome(conclusion=conclusion_of(report), title=title_of(report), summary=summary_of(report),
-                        text=text_of(report), annotations=annotations_of(report, max_annotations))
+    return CheckOutcome(
+        conclusion=conclusion_of(report),
+        title=title_of(report),
+        summary=summary_of(report),
+        text=text_of(report),
+        annotations=annotations_of(report, max_annotations),
+    )
 
 
 def completion_bodies(outcome: CheckOutcome, details_url: str | None = None) -> list[dict[str, Any]]:
     """The PATCH bodies completing a check run: the first carries the conclusion, the rest append annotations."""
-    batches = [outcome.annotations[i:i + MAX_ANNOTATIONS_PER_REQUEST]
-               for i in range(0, len(outcome.annotations), MAX_ANNOTATIONS_PER_REQUEST)] or [[]]
+    batches = [
+        outcome.annotations[i : i + MAX_ANNOTATIONS_PER_REQUEST]
+        for i in range(0, len(outcome.annotations), MAX_ANNOTATIONS_PER_REQUEST)
+    ] or [[]]
     bodies = []
     for n, batch in enumerate(batches):
         output: dict[str, Any] = {"title": outcome.title, "summary": outcome.summary}
@@ -192,5 +222,10 @@ def completion_bodies(outcome: CheckOutcome, details_url: str | None = None) -> 
 
 def simple_completion(conclusion: Conclusion, title: str, summary: str) -> dict[str, Any]:
     """A completion without a report: cancelled, timed out, or an evaluation that could not run."""
-    return {"status": "completed", "conclusion": conclusion, "completed_at": now_iso(), "actions": ACTIONS,
-            "output": {"title": title[:MAX_TITLE], "summary": truncate(summary)}}
+    return {
+        "status": "completed",
+        "conclusion": conclusion,
+        "completed_at": now_iso(),
+        "actions": ACTIONS,
+        "output": {"title": title[:MAX_TITLE], "summary": truncate(summary)},
+    }

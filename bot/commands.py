@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 SECRET_VARIABLES = ("DECAYCHECK_PRIVATE_KEY", "DECAYCHECK_WEBHOOK_SECRET")
 
 
-def _settings() -> "Settings":
+def _settings() -> Settings:
     """Read the settings, then drop the secrets from the environment so no child process inherits them."""
     from bot.settings import Settings
 
@@ -28,9 +28,11 @@ def _settings() -> "Settings":
 
 def register(app: typer.Typer) -> None:
     @app.command("serve")
-    def _serve(host: str = typer.Option("127.0.0.1", help="Address to bind."),
-               port: int = typer.Option(8000, help="Port to bind."),
-               log_level: str = typer.Option("info", help="Logging level.")) -> None:
+    def _serve(
+        host: str = typer.Option("127.0.0.1", help="Address to bind."),
+        port: int = typer.Option(8000, help="Port to bind."),
+        log_level: str = typer.Option("info", help="Logging level."),
+    ) -> None:
         """Run the GitHub App's web service (with an in-process queue when no Redis is configured)."""
         import uvicorn
 
@@ -47,7 +49,9 @@ def register(app: typer.Typer) -> None:
         logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
         settings = _settings()
         if not settings.redis_url:
-            typer.echo("decaycheck worker needs DECAYCHECK_REDIS_URL; `decaycheck serve` alone runs an in-process queue.",
-                       err=True)
+            typer.echo(
+                "decaycheck worker needs DECAYCHECK_REDIS_URL; `decaycheck serve` alone runs an in-process queue.",
+                err=True,
+            )
             raise typer.Exit(2)
         build_worker(settings).run()

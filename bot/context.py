@@ -24,10 +24,13 @@ class AppContext:
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, settings: Settings) -> "AppContext":
+    def build(cls, settings: Settings) -> AppContext:
         lock_s = settings.http_max_wait_s * (settings.http_retries + 1) + 30
-        store: Store = (RedisStore(settings.redis_url, settings.redis_prefix, lock_timeout_s=lock_s)
-                        if settings.redis_url else MemoryStore())
+        store: Store = (
+            RedisStore(settings.redis_url, settings.redis_prefix, lock_timeout_s=lock_s)
+            if settings.redis_url
+            else MemoryStore()
+        )
         return cls(settings=settings, store=store, github=GitHubClient(settings, locks=store.lock))
 
     def details_url(self, run_id: str) -> str:

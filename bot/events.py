@@ -43,8 +43,13 @@ def _base(data: dict[str, Any], delivery_id: str, event: str) -> dict[str, Any]:
     clone_url = _get(data, "repository", "clone_url")
     if not isinstance(installation, int) or not isinstance(repo, str) or not isinstance(clone_url, str):
         raise MalformedPayload("installation.id, repository.full_name and repository.clone_url are required")
-    return {"delivery_id": delivery_id, "event": event, "installation_id": installation,
-            "repo": repo, "clone_url": clone_url}
+    return {
+        "delivery_id": delivery_id,
+        "event": event,
+        "installation_id": installation,
+        "repo": repo,
+        "clone_url": clone_url,
+    }
 
 
 def _sha(value: Any) -> str:
@@ -61,18 +66,28 @@ def _first_pr(prs: Any) -> int | None:
 
 def from_pull_request(data: dict[str, Any], delivery_id: str) -> EvaluationRequest:
     number = _get(data, "pull_request", "number")
-    return EvaluationRequest(**_base(data, delivery_id, "pull_request"),
-                             head_sha=_sha(_get(data, "pull_request", "head", "sha")),
-                             pr_number=number if isinstance(number, int) else None)
+    return EvaluationRequest(
+        **_base(data, delivery_id, "pull_request"),
+        head_sha=_sha(_get(data, "pull_request", "head", "sha")),
+        pr_number=number if isinstance(number, int) else None,
+    )
 
 
 def from_check_suite(data: dict[str, Any], delivery_id: str, *, rerun: bool) -> EvaluationRequest:
     suite = _get(data, "check_suite")
-    return EvaluationRequest(**_base(data, delivery_id, "check_suite"), head_sha=_sha(_get(suite, "head_sha")),
-                             pr_number=_first_pr(suite.get("pull_requests")), rerun=rerun)
+    return EvaluationRequest(
+        **_base(data, delivery_id, "check_suite"),
+        head_sha=_sha(_get(suite, "head_sha")),
+        pr_number=_first_pr(suite.get("pull_requests")),
+        rerun=rerun,
+    )
 
 
 def from_check_run(data: dict[str, Any], delivery_id: str) -> EvaluationRequest:
     run = _get(data, "check_run")
-    return EvaluationRequest(**_base(data, delivery_id, "check_run"), head_sha=_sha(_get(run, "head_sha")),
-                             pr_number=_first_pr(run.get("pull_requests")), rerun=True)
+    return EvaluationRequest(
+        **_base(data, delivery_id, "check_run"),
+        head_sha=_sha(_get(run, "head_sha")),
+        pr_number=_first_pr(run.get("pull_requests")),
+        rerun=True,
+    )

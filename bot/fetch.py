@@ -32,8 +32,22 @@ def fetch_commit(clone_url: str, sha: str, token: str, dest: Path) -> Path:
     dest.mkdir(parents=True, exist_ok=True)
     basic = base64.b64encode(f"x-access-token:{token}".encode()).decode()
     _git(["init", "--quiet", "."], dest)
-    _git(["-c", f"http.extraHeader=Authorization: Basic {basic}", "-c", "credential.helper=",
-          "fetch", "--quiet", "--depth", "1", "--no-tags", clone_url, sha], dest)
+    _git(
+        [
+            "-c",
+            f"http.extraHeader=Authorization: Basic {basic}",
+            "-c",
+            "credential.helper=",
+            "fetch",
+            "--quiet",
+            "--depth",
+            "1",
+            "--no-tags",
+            clone_url,
+            sha,
+        ],
+        dest,
+    )
     _git(["-c", "advice.detachedHead=false", "checkout", "--quiet", "--detach", "FETCH_HEAD"], dest)
     head = _git(["rev-parse", "HEAD"], dest)
     if head != sha:

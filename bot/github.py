@@ -14,7 +14,9 @@ import asyncio
 import contextlib
 import logging
 import time
-from typing import Any, AsyncContextManager, Callable
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
+from typing import Any
 
 import httpx
 
@@ -27,7 +29,7 @@ log = logging.getLogger(__name__)
 API_VERSION = "2022-11-28"
 WRITE_METHODS = {"POST", "PATCH", "PUT", "DELETE"}
 
-LockFactory = Callable[[str], AsyncContextManager[Any]]
+LockFactory = Callable[[str], AbstractAsyncContextManager[Any]]
 
 
 class GitHubError(Exception):
@@ -40,7 +42,7 @@ class GitHubError(Exception):
 def _local_locks() -> LockFactory:
     locks: dict[str, asyncio.Lock] = {}
 
-    def factory(name: str) -> AsyncContextManager[Any]:
+    def factory(name: str) -> AbstractAsyncContextManager[Any]:
         return locks.setdefault(name, asyncio.Lock())
 
     return factory
@@ -67,13 +69,20 @@ def rate_limit_wait(response: httpx.Response, now: float | None = None) -> float
 class GitHubClient:
     """One per process; holds the HTTP connection pool and the token cache."""
 
-    def __init__(self, settings: Settings, locks: LockFactory | None = None,
-                 transport: httpx.AsyncBaseTransport | None = None) -> None:
+    def __init__(
+        self, settings: Settings, locks: LockFactory | None = None, transport: httpx.AsyncBaseTransport | None = None
+    ) -> None:
         self.settings = settings
-        self._http = httpx.AsyncClient(base_url=settings.github_api_url, timeout=30.0, transport=transport,
-                                       headers={"Accept": "application/vnd.github+json",
-                                                "X-GitHub-Api-Version": API_VERSION,
-                                                "User-Agent": f"decaycheck-app/{settings.app_id or 'dev'}"})
+        self._http = httpx.AsyncClient(
+            base_url=settings.github_api_url,
+            timeout=30.0,
+            transport=transport,
+            headers={
+                "Accept": "application/vnd.github+json",
+                "X-GitHub-Api-Version": API_VERSION,
+                "User-Agent": f"decaycheck-app/{settings.app_id or 'dev'}",
+            },
+        )
         self._locks = locks or _local_locks()
         self.tokens = TokenCache(self._mint_token, margin_s=settings.token_refresh_margin_s)
 
@@ -82,20 +91,22 @@ class GitHubClient:
 
     # -- transport ---------------------------------------------------------------------------
 
-    async def request(self, method: str, url: str, *, auth: str, json: Any = None,
-                      params: dict[str, str] | None = None) -> httpx.Response:
+    async def request(
+        self, method: str, url: str, *, auth: str, json: Any = None, params: dict[str, str] | None = None
+    ) -> httpx.Response:
         """Send with retries; raise GitHubError on a final non-2xx answer."""
         s = self.settings
         attempt = 0
         while True:
             try:
-                response = await self._http.request(method, url, json=json, params=params,
-                                                    headers={"Authorization": auth})
+                response = await self._http.request(
+                    method, url, json=json, params=params, headers={"Authorization": auth}
+                )
             except httpx.TransportError as exc:
                 if attempt >= s.http_retries:
                     raise
                 log.warning("github %s %s: %s (retrying)", method, url, exc)
-                await asyncio.sleep(s.http_backoff_s * 2 ** attempt)
+                await asyncio.sleep(s.http_backoff_s * 2**attempt)
                 attempt += 1
                 continue
             GITHUB_REQUESTS.labels(method=method, status=str(response.status_code)).inc()
@@ -107,15 +118,14 @@ class GitHubClient:
                 log.warning("github rate limit on %s %s; waiting %.1fs", method, url, wait)
                 await asyncio.sleep(wait)
             elif response.status_code >= 500 and attempt < s.http_retries:
-                await asyncio.sleep(s.http_backoff_s * 2 ** attempt)
+                await asyncio.sleep(s.http_backoff_s * 2**attempt)
             else:
                 raise GitHubError(response.status_code, method, url, response.text)
             attempt += 1
 
     async def _mint_token(self, installation_id: int) -> InstallationToken:
         jwt = app_jwt(self.settings.app_id, self.settings.private_key_pem)
-        r = await self.request("POST", f"/app/installations/{installation_id}/access_tokens",
-                               auth=f"Bearer {jwt}")
+        r = await self.request("POST", f"/app/installations/{installation_id}/access_tokens", auth=f"Bearer {jwt}")
         data = r.json()
         return InstallationToken(token=data["token"], expires_at=parse_expiry(data["expires_at"]))
 
@@ -158,7 +168,8 @@ class GitHubClient:
         r = await self.call(installation_id, "POST", f"/repos/{repo}/check-runs", json=body)
         return r.json()
 
-    async def update_check_run(self, installation_id: int, repo: str, check_run_id: int,
-                               body: dict[str, Any]) -> dict[str, Any]:
+    async def update_check_run(
+        self, installation_id: int, repo: str, check_run_id: int, body: dict[str, Any]
+    ) -> dict[str, Any]:
         r = await self.call(installation_id, "PATCH", f"/repos/{repo}/check-runs/{check_run_id}", json=body)
         return r.json()

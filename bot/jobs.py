@@ -72,9 +72,11 @@ async def cancel_superseded(ctx: AppContext, run_id: str, by: dict[str, Any]) ->
     await ctx.store.claim(f"superseded:{run_id}", RUN_TTL_S)
     await ctx.store.release(run["eval_key"])
     body = checkrun.simple_completion(
-        "cancelled", "Superseded by a newer push",
+        "cancelled",
+        "Superseded by a newer push",
         f"A newer commit ({by['head_sha'][:12]}) of this pull request is being evaluated instead: "
-        f"{ctx.details_url(by['run_id'])}")
+        f"{ctx.details_url(by['run_id'])}",
+    )
     return await finalize(ctx, run, [body], state_note=f"superseded by {by['run_id']}")
 
 
@@ -94,18 +96,37 @@ async def dispatch(ctx: AppContext, payload: dict[str, Any]) -> str | None:
         return None
     run_id = uuid.uuid4().hex
     try:
-        created = await ctx.github.create_check_run(req.installation_id, req.repo, {
-            "name": ctx.settings.check_name, "head_sha": req.head_sha, "status": "queued",
-            "external_id": run_id, "details_url": ctx.details_url(run_id),
-            "output": {"title": "Queued", "summary": "Waiting for a worker to evaluate this commit."},
-        })
+        created = await ctx.github.create_check_run(
+            req.installation_id,
+            req.repo,
+            {
+                "name": ctx.settings.check_name,
+                "head_sha": req.head_sha,
+                "status": "queued",
+                "external_id": run_id,
+                "details_url": ctx.details_url(run_id),
+                "output": {"title": "Queued", "summary": "Waiting for a worker to evaluate this commit."},
+            },
+        )
     except Exception:
         await ctx.store.release(eval_key)  # the job's retry must find the key free
         raise
-    run = {"run_id": run_id, "repo": req.repo, "installation_id": req.installation_id,
-           "clone_url": req.clone_url, "head_sha": req.head_sha, "pr_number": req.pr_number,
-           "rerun": req.rerun, "delivery_id": req.delivery_id, "event": req.event, "eval_key": eval_key,
-           "check_run_id": created["id"], "state": "queued", "attempts": 0, "created_at": time.time()}
+    run = {
+        "run_id": run_id,
+        "repo": req.repo,
+        "installation_id": req.installation_id,
+        "clone_url": req.clone_url,
+        "head_sha": req.head_sha,
+        "pr_number": req.pr_number,
+        "rerun": req.rerun,
+        "delivery_id": req.delivery_id,
+        "event": req.event,
+        "eval_key": eval_key,
+        "check_run_id": created["id"],
+        "state": "queued",
+        "attempts": 0,
+        "created_at": time.time(),
+    }
     await _save(ctx, run)
     await ctx.store.set_active(run_id, True)
     pr_key = _pr_key(run)
@@ -173,9 +194,12 @@ async def lost_runs(ctx: AppContext) -> list[dict[str, Any]]:
     lost = []
     for run_id in await ctx.store.active_runs():
         run = await ctx.store.get_run(run_id)
-        if (run is not None and run.get("state") == "in_progress"
-                and time.time() - run.get("updated_at", 0) > ctx.settings.heartbeat_ttl_s
-                and not await ctx.store.claimed(heartbeat_key(run_id))):
+        if (
+            run is not None
+            and run.get("state") == "in_progress"
+            and time.time() - run.get("updated_at", 0) > ctx.settings.heartbeat_ttl_s
+            and not await ctx.store.claimed(heartbeat_key(run_id))
+        ):
             lost.append(run)
     return lost
 
@@ -209,10 +233,19 @@ async def _evaluate_run(ctx: AppContext, run: dict[str, Any]) -> str:
     stop = threading.Event()
     watcher = asyncio.create_task(_watch_supersede(ctx, run, stop))
     try:
-        await ctx.github.update_check_run(run["installation_id"], run["repo"], run["check_run_id"], {
-            "status": "in_progress", "started_at": checkrun.now_iso(),
-            "output": {"title": "Evaluating", "summary": f"Attempt {run['attempts']}: fetching and evaluating "
-                                                         f"{run['head_sha'][:12]}."}})
+        await ctx.github.update_check_run(
+            run["installation_id"],
+            run["repo"],
+            run["check_run_id"],
+            {
+                "status": "in_progress",
+                "started_at": checkrun.now_iso(),
+                "output": {
+                    "title": "Evaluating",
+                    "summary": f"Attempt {run['attempts']}: fetching and evaluating {run['head_sha'][:12]}.",
+                },
+            },
+        )
         token = await ctx.github.installation_token(run["installation_id"])
         checkout = await asyncio.to_thread(fetch_commit, run["clone_url"], run["head_sha"], token, workdir / "repo")
         del token
@@ -223,17 +256,37 @@ async def _evaluate_run(ctx: AppContext, run: dict[str, Any]) -> str:
     except asyncio.CancelledError:
         # a job timeout completes the run; a worker shutting down leaves it for the next worker
         if time.time() - started >= ctx.settings.job_timeout_s - 1:
-            await asyncio.shield(finalize(ctx, run, [checkrun.simple_completion(
-                "timed_out", "Evaluation timed out",
-                f"The evaluation did not finish within {ctx.settings.job_timeout_s} s.")], state_note="timed out"))
+            await asyncio.shield(
+                finalize(
+                    ctx,
+                    run,
+                    [
+                        checkrun.simple_completion(
+                            "timed_out",
+                            "Evaluation timed out",
+                            f"The evaluation did not finish within {ctx.settings.job_timeout_s} s.",
+                        )
+                    ],
+                    state_note="timed out",
+                )
+            )
         raise
     except Exception as exc:  # the check must say why, not stay in progress
         log.exception("run %s failed", run_id)
         await ctx.store.release(run["eval_key"])
-        await finalize(ctx, run, [checkrun.simple_completion(
-            "failure", "decaycheck could not evaluate this commit",
-            f"The evaluation stopped with an error:\n\n```\n{type(exc).__name__}: {exc}\n```\n"
-            "Use Re-run to try again.")], state_note=f"error: {exc}")
+        await finalize(
+            ctx,
+            run,
+            [
+                checkrun.simple_completion(
+                    "failure",
+                    "decaycheck could not evaluate this commit",
+                    f"The evaluation stopped with an error:\n\n```\n{type(exc).__name__}: {exc}\n```\n"
+                    "Use Re-run to try again.",
+                )
+            ],
+            state_note=f"error: {exc}",
+        )
         return "failure"
     finally:
         stop.set()
@@ -249,8 +302,7 @@ async def _evaluate_run(ctx: AppContext, run: dict[str, Any]) -> str:
         report.head_sha = report.head_sha or run["head_sha"]
         await ctx.store.put_report(run_id, report.model_dump(mode="json"))
         outcome = checkrun.outcome_of(report, ctx.settings.max_annotations)
-    await finalize(ctx, run, checkrun.completion_bodies(outcome, ctx.details_url(run_id)),
-                   state_note=outcome.title)
+    await finalize(ctx, run, checkrun.completion_bodies(outcome, ctx.details_url(run_id)), state_note=outcome.title)
     return outcome.conclusion
 
 
@@ -278,8 +330,10 @@ async def reap(ctx: AppContext) -> list[str]:
         assert ctx.settings.stale_after_s is not None
         if now - run.get("created_at", now) > ctx.settings.stale_after_s:
             body = checkrun.simple_completion(
-                "timed_out", "Evaluation abandoned",
-                f"No worker completed this evaluation within {ctx.settings.stale_after_s} s. Use Re-run to try again.")
+                "timed_out",
+                "Evaluation abandoned",
+                f"No worker completed this evaluation within {ctx.settings.stale_after_s} s. Use Re-run to try again.",
+            )
             await ctx.store.release(run["eval_key"])
             if await finalize(ctx, run, [body], state_note="reaped"):
                 reaped.append(run_id)

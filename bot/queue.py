@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any, Awaitable, Callable
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from arq import create_pool, cron
 from arq.connections import ArqRedis, RedisSettings
@@ -80,7 +81,7 @@ class ArqQueue:
         self.name = name
 
     @classmethod
-    async def connect(cls, settings: Settings) -> "ArqQueue":
+    async def connect(cls, settings: Settings) -> ArqQueue:
         assert settings.redis_url
         pool = await create_pool(RedisSettings.from_dsn(settings.redis_url))
         return cls(pool, queue_name(settings))
@@ -94,6 +95,7 @@ class ArqQueue:
 
 
 # -- the arq worker --------------------------------------------------------------------------
+
 
 async def _startup(ctx: dict[str, Any]) -> None:
     settings: Settings = ctx["settings"]
@@ -137,15 +139,24 @@ async def reap_job(ctx: dict[str, Any]) -> list[str]:
     return await jobs.reap(app)
 
 
-
 def build_worker(settings: Settings) -> Worker:
     """An arq worker for the settings' Redis and queue; `run()` blocks until signalled."""
     assert settings.redis_url, "DECAYCHECK_REDIS_URL is required for `decaycheck worker`"
     return Worker(
-        functions=[func(dispatch_job, name="dispatch", timeout=120, max_tries=settings.max_tries),
-                   func(evaluate_job, name="evaluate", timeout=settings.job_timeout_s, max_tries=settings.max_tries)],
-        cron_jobs=[cron(reap_job, name=f"{settings.redis_prefix}:reap", second=set(range(0, 60, 5)), run_at_startup=False,
-                        unique=True, timeout=60)],
+        functions=[
+            func(dispatch_job, name="dispatch", timeout=120, max_tries=settings.max_tries),
+            func(evaluate_job, name="evaluate", timeout=settings.job_timeout_s, max_tries=settings.max_tries),
+        ],
+        cron_jobs=[
+            cron(
+                reap_job,
+                name=f"{settings.redis_prefix}:reap",
+                second=set(range(0, 60, 5)),
+                run_at_startup=False,
+                unique=True,
+                timeout=60,
+            )
+        ],
         queue_name=queue_name(settings),
         redis_settings=RedisSettings.from_dsn(settings.redis_url),
         on_startup=_startup,

@@ -31,18 +31,25 @@ class Settings(BaseSettings):
     workdir: Path | None = Field(default=None, description="Where checkouts go (default: the system temp dir).")
     job_timeout_s: int = Field(default=1800, description="An evaluation running longer is abandoned.")
     max_tries: int = Field(default=3, description="Attempts per job, counting restarts after a worker died.")
-    stale_after_s: int | None = Field(default=None, description="A run not finished after this long is completed as timed out.")
-    heartbeat_ttl_s: int = Field(default=30, description="A running job refreshes its heartbeat within this; "
-                                 "a job without one lost its worker and is handed to another.")
+    stale_after_s: int | None = Field(
+        default=None, description="A run not finished after this long is completed as timed out."
+    )
+    heartbeat_ttl_s: int = Field(
+        default=30,
+        description="A running job refreshes its heartbeat within this; "
+        "a job without one lost its worker and is handed to another.",
+    )
     worker_concurrency: int = 2
     max_annotations: int = Field(default=200, description="Annotations sent per check run, at most.")
     http_retries: int = 4
     http_backoff_s: float = 0.5
     http_max_wait_s: float = Field(default=60.0, description="Longest wait honoured for a rate-limit reset.")
-    token_refresh_margin_s: int = Field(default=300, description="Installation tokens are renewed this long before expiry.")
+    token_refresh_margin_s: int = Field(
+        default=300, description="Installation tokens are renewed this long before expiry."
+    )
 
     @model_validator(mode="after")
-    def _defaults(self) -> "Settings":
+    def _defaults(self) -> Settings:
         if self.stale_after_s is None:
             self.stale_after_s = (self.job_timeout_s + 10) * self.max_tries + 120
         self.github_api_url = self.github_api_url.rstrip("/")

@@ -10,7 +10,8 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from typing import Any, AsyncContextManager, Protocol
+from contextlib import AbstractAsyncContextManager
+from typing import Any, Protocol
 
 RUN_TTL_S = 30 * 24 * 3600
 DELIVERY_TTL_S = 7 * 24 * 3600
@@ -44,7 +45,7 @@ class Store(Protocol):
 
     async def set_active(self, run_id: str, active: bool) -> None: ...
 
-    def lock(self, name: str) -> AsyncContextManager[Any]: ...
+    def lock(self, name: str) -> AbstractAsyncContextManager[Any]: ...
 
     async def aclose(self) -> None: ...
 
@@ -101,7 +102,7 @@ class MemoryStore:
     async def set_active(self, run_id: str, active: bool) -> None:
         (self._active.add if active else self._active.discard)(run_id)
 
-    def lock(self, name: str) -> AsyncContextManager[Any]:
+    def lock(self, name: str) -> AbstractAsyncContextManager[Any]:
         return self._locks.setdefault(name, asyncio.Lock())
 
     async def aclose(self) -> None:
@@ -165,10 +166,11 @@ class RedisStore:
         else:
             await self.redis.srem(self._k("active"), run_id)
 
-    def lock(self, name: str) -> AsyncContextManager[Any]:
+    def lock(self, name: str) -> AbstractAsyncContextManager[Any]:
         # held across one request's retries; expires should its holder die
-        return self.redis.lock(self._k("lock", name), timeout=self.lock_timeout_s,
-                               blocking_timeout=2 * self.lock_timeout_s)
+        return self.redis.lock(
+            self._k("lock", name), timeout=self.lock_timeout_s, blocking_timeout=2 * self.lock_timeout_s
+        )
 
     async def aclose(self) -> None:
         await self.redis.aclose()

@@ -35,17 +35,36 @@ def build_annotations(findings: list[Finding], diagnosis: Diagnosis | None, *, a
         if key in seen:
             return
         seen.add(key)
-        notes.append(Annotation(path=_repo_path(app_path, path), start_line=line, end_line=max(end or line, line),
-                                level=level, title=title[:255], message=message))  # type: ignore[arg-type]
+        notes.append(
+            Annotation(
+                path=_repo_path(app_path, path),
+                start_line=line,
+                end_line=max(end or line, line),
+                level=level,
+                title=title[:255],
+                message=message,
+            )
+        )  # type: ignore[arg-type]
 
     if diagnosis is not None:
         for rank, cause in enumerate(diagnosis.causes, start=1):
             kind = cause.subcategory or cause.category
             for item in cause.evidence:
-                add(item.path, item.line, "failure", f"Root cause #{rank}: {kind}", f"{cause.summary}\n\n{item.message}",
-                    item.end_line)
+                add(
+                    item.path,
+                    item.line,
+                    "failure",
+                    f"Root cause #{rank}: {kind}",
+                    f"{cause.summary}\n\n{item.message}",
+                    item.end_line,
+                )
     for finding in findings:
-        add(finding.path, finding.line, _LEVEL.get(finding.severity, "warning"),
-            f"{finding.constraint}: {finding.rule}", finding.message)
+        add(
+            finding.path,
+            finding.line,
+            _LEVEL.get(finding.severity, "warning"),
+            f"{finding.constraint}: {finding.rule}",
+            finding.message,
+        )
     notes.sort(key=lambda a: _ORDER[a.level])
     return notes

@@ -14,7 +14,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from verifiers.constraints import Architecture, Constraints, Database, Framework, Level, NODE_FRAMEWORKS, Orm
+from verifiers.constraints import NODE_FRAMEWORKS, Architecture, Constraints, Database, Framework, Level, Orm
 
 CONFIG_PATH = Path(".github/decaycheck.yml")
 
@@ -66,8 +66,10 @@ class AppConfig(_Strict):
     def _scalars_as_strings(cls, value: Any) -> Any:
         """YAML reads `PORT: 8080` as an int; environment values are strings."""
         if isinstance(value, dict):
-            return {k: (str(v).lower() if isinstance(v, bool) else str(v))
-                    if isinstance(v, (int, float, bool)) else v for k, v in value.items()}
+            return {
+                k: (str(v).lower() if isinstance(v, bool) else str(v)) if isinstance(v, (int, float, bool)) else v
+                for k, v in value.items()
+            }
         return value
 
     @field_validator("api_prefix", "health_path")
@@ -106,8 +108,11 @@ class RepoConfig(_Strict):
             base = Constraints.from_level(c.level, framework=c.framework, database=c.database or "postgresql")
         else:
             base = Constraints(framework=c.framework)
-        overrides = {k: v for k, v in (("architecture", c.architecture), ("database", c.database),
-                                       ("orm", c.orm)) if v is not None}
+        overrides = {
+            k: v
+            for k, v in (("architecture", c.architecture), ("database", c.database), ("orm", c.orm))
+            if v is not None
+        }
         return base.model_copy(update=overrides)
 
     def database(self) -> Database:
@@ -150,7 +155,9 @@ def parse(text: str, *, name: str = str(CONFIG_PATH)) -> RepoConfig:
     if data is None:
         return RepoConfig()
     if not isinstance(data, dict):
-        raise ConfigError(name, 1, None, "the file must hold a mapping of keys (constraints, app, suites, gate, limits)")
+        raise ConfigError(
+            name, 1, None, "the file must hold a mapping of keys (constraints, app, suites, gate, limits)"
+        )
     if isinstance(data.get("suites"), str):  # `suites: strict` reads as one suite
         data["suites"] = [data["suites"]]
     try:
@@ -176,9 +183,15 @@ def resolve(repo: Path, config_file: Path | None = None) -> Resolved:
     if repo.resolve() not in (app_dir, *app_dir.parents):
         raise ConfigError(name, None, "app.path", f"{cfg.app.path!r} points outside the repository")
     runtime = cfg.app.runtime or detect_runtime(app_dir, cfg.constraints.framework)
-    return Resolved(config=cfg, source=str(source) if source.exists() else None, app_dir=app_dir,
-                    runtime=runtime, port=cfg.app.port or DEFAULT_PORTS[runtime], database=cfg.database(),
-                    constraints=cfg.declared_constraints())
+    return Resolved(
+        config=cfg,
+        source=str(source) if source.exists() else None,
+        app_dir=app_dir,
+        runtime=runtime,
+        port=cfg.app.port or DEFAULT_PORTS[runtime],
+        database=cfg.database(),
+        constraints=cfg.declared_constraints(),
+    )
 
 
 def detect_runtime(app_dir: Path, framework: str | None = None) -> Runtime:

@@ -30,16 +30,9 @@ SERVER_SETTINGS: dict[str, str] = {
     "log_min_messages": "warning",
 }
 
-SETUP_SQL = (
-    f"CREATE ROLE \"{USER}\" LOGIN CREATEDB PASSWORD '{PASSWORD}';\n"
-    f"CREATE DATABASE {NAME} OWNER \"{USER}\";\n"
-)
+SETUP_SQL = f'CREATE ROLE "{USER}" LOGIN CREATEDB PASSWORD \'{PASSWORD}\';\nCREATE DATABASE {NAME} OWNER "{USER}";\n'
 
-HBA = (
-    "local all all trust\n"
-    "host all all 127.0.0.1/32 scram-sha-256\n"
-    "host all all ::1/128 scram-sha-256\n"
-)
+HBA = "local all all trust\nhost all all 127.0.0.1/32 scram-sha-256\nhost all all ::1/128 scram-sha-256\n"
 
 # One row per user table: "schema.table|rows" (query_to_xml counts each table without a plpgsql function).
 TABLES_SQL = (
@@ -60,9 +53,20 @@ def database_env(engine: str) -> dict[str, str]:
     """What the app is told about its database (DATABASE_URL plus the usual PG* variables)."""
     env = {"DATABASE_URL": database_url(engine)}
     if engine == "postgresql":
-        env.update({"PGHOST": HOST, "PGPORT": str(PORT), "PGUSER": USER, "PGPASSWORD": PASSWORD, "PGDATABASE": NAME,
-                    "POSTGRES_HOST": HOST, "POSTGRES_PORT": str(PORT), "POSTGRES_USER": USER,
-                    "POSTGRES_PASSWORD": PASSWORD, "POSTGRES_DB": NAME})
+        env.update(
+            {
+                "PGHOST": HOST,
+                "PGPORT": str(PORT),
+                "PGUSER": USER,
+                "PGPASSWORD": PASSWORD,
+                "PGDATABASE": NAME,
+                "POSTGRES_HOST": HOST,
+                "POSTGRES_PORT": str(PORT),
+                "POSTGRES_USER": USER,
+                "POSTGRES_PASSWORD": PASSWORD,
+                "POSTGRES_DB": NAME,
+            }
+        )
     return env
 
 
@@ -83,8 +87,9 @@ def find_postgres() -> PostgresBinaries:
     candidates += sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)
     for bindir in candidates:
         if (bindir / "postgres").exists() and (bindir / "initdb").exists():
-            out = subprocess.run([str(bindir / "postgres"), "--version"], capture_output=True, text=True,
-                                 timeout=10).stdout
+            out = subprocess.run(
+                [str(bindir / "postgres"), "--version"], capture_output=True, text=True, timeout=10
+            ).stdout
             m = re.search(r"(\d+(?:\.\d+)?)", out)
             return PostgresBinaries(bindir=bindir, version=m[1] if m else "unknown")
     raise FileNotFoundError("PostgreSQL server binaries (initdb, postgres) are not installed")

@@ -37,8 +37,14 @@ def decide(cfg: GateConfig, report: Report) -> tuple[bool, str]:
     floor = rules["min_assert_pct"]
     if floor is not None and report.assert_pct < floor:
         return False, f"A% {report.assert_pct:.2f} is below the required {floor:g}"
-    met = [name for name, on in (("pass@1", rules["pass_at_1"]), (f"A% ≥ {floor:g}" if floor is not None else "",
-                                                                     floor is not None)) if on]
+    met = [
+        name
+        for name, on in (
+            ("pass@1", rules["pass_at_1"]),
+            (f"A% ≥ {floor:g}" if floor is not None else "", floor is not None),
+        )
+        if on
+    ]
     return True, "met: " + ", ".join(met)
 
 

@@ -64,8 +64,9 @@ class _Clock:
             self.timings[name] = round(self.timings.get(name, 0.0) + time.monotonic() - t0, 4)
 
 
-def evaluate(repo: Path, *, config_file: Path | None = None, on_progress: Progress | None = None,
-             sandbox: str | None = None) -> Report:
+def evaluate(
+    repo: Path, *, config_file: Path | None = None, on_progress: Progress | None = None, sandbox: str | None = None
+) -> Report:
     """The report for the checkout at `repo` (see module docstring for what never raises)."""
     say = _reporter(on_progress)
     clock = _Clock()
@@ -97,13 +98,16 @@ def evaluate(repo: Path, *, config_file: Path | None = None, on_progress: Progre
     return report
 
 
-def _evaluate(repo: Path, resolved: config_mod.Resolved, report: Report, clock: _Clock, say: Progress,
-              sandbox: str | None) -> None:
+def _evaluate(
+    repo: Path, resolved: config_mod.Resolved, report: Report, clock: _Clock, say: Progress, sandbox: str | None
+) -> None:
     cfg = resolved.config
     report.constraints = resolved.constraints.declared()
     report.suite = cfg.suites[0]
-    say(f"config: {resolved.source or 'defaults'}; {resolved.runtime} app in {cfg.app.path}, "
-        f"{resolved.database}, suites {', '.join(cfg.suites)}")
+    say(
+        f"config: {resolved.source or 'defaults'}; {resolved.runtime} app in {cfg.app.path}, "
+        f"{resolved.database}, suites {', '.join(cfg.suites)}"
+    )
     try:
         backend = get_backend(sandbox)
         backend.check()
@@ -112,32 +116,58 @@ def _evaluate(repo: Path, resolved: config_mod.Resolved, report: Report, clock: 
         report.error = str(exc)
         return
     profile = runtimes.PROFILES[resolved.runtime]
-    limits = Limits(install_s=cfg.limits.install_s, start_s=cfg.limits.start_s, suite_s=cfg.limits.suite_s,
-                    memory_mb=cfg.limits.memory_mb, pids=cfg.limits.pids, log_bytes=cfg.limits.log_kb * 1024)
+    limits = Limits(
+        install_s=cfg.limits.install_s,
+        start_s=cfg.limits.start_s,
+        suite_s=cfg.limits.suite_s,
+        memory_mb=cfg.limits.memory_mb,
+        pids=cfg.limits.pids,
+        log_bytes=cfg.limits.log_kb * 1024,
+    )
 
     with Workspace(resolved.app_dir) as ws:
         plan = runtimes.install_plan(resolved.runtime, ws.app, cfg.app.install, cfg.app.env)
         say(f"installing ({plan.commands[-1 - len(profile.finish)]})")
         with clock.phase("install"):
-            installed = backend.install(ws.app, ws.run, InstallSpec(runtime=resolved.runtime, commands=plan.commands,
-                                                                    env=plan.env, ro_paths=plan.ro_paths,
-                                                                    limits=limits))
+            installed = backend.install(
+                ws.app,
+                ws.run,
+                InstallSpec(
+                    runtime=resolved.runtime,
+                    commands=plan.commands,
+                    env=plan.env,
+                    ro_paths=plan.ro_paths,
+                    limits=limits,
+                ),
+            )
         evidence: RuntimeEvidence | None = None
         results: list[SuiteResult] = []
         full_log = ""
         if not installed.ok:
             report.startup = "install_failed"
             report.server_log_tail = installed.log_tail
-            report.startup_detail = (f"install did not finish within {limits.install_s:g} s" if installed.timed_out
-                                     else f"install exited with code {installed.exit_code}")
+            report.startup_detail = (
+                f"install did not finish within {limits.install_s:g} s"
+                if installed.timed_out
+                else f"install exited with code {installed.exit_code}"
+            )
             say(f"install failed (exit {installed.exit_code}{', timed out' if installed.timed_out else ''})")
         else:
             say(f"installed in {installed.seconds:.1f} s; starting the pod")
-            spec = PodSpec(runtime=resolved.runtime, database=resolved.database, start=cfg.app.start,
-                           port=resolved.port, api_prefix=cfg.app.api_prefix, health_path=cfg.app.health_path,
-                           suites=list(cfg.suites), env=plan.env, ro_paths=plan.ro_paths,
-                           frozen_dirs=list(profile.frozen_dirs), cache_dirs=list(profile.run_cache_dirs),
-                           limits=limits)
+            spec = PodSpec(
+                runtime=resolved.runtime,
+                database=resolved.database,
+                start=cfg.app.start,
+                port=resolved.port,
+                api_prefix=cfg.app.api_prefix,
+                health_path=cfg.app.health_path,
+                suites=list(cfg.suites),
+                env=plan.env,
+                ro_paths=plan.ro_paths,
+                frozen_dirs=list(profile.frozen_dirs),
+                cache_dirs=list(profile.run_cache_dirs),
+                limits=limits,
+            )
             t_pod = time.monotonic()
             try:
                 pod = backend.run_pod(ws.app, ws.run, spec, on_event=say)
@@ -171,10 +201,15 @@ def _evaluate(repo: Path, resolved: config_mod.Resolved, report: Report, clock: 
 
         say("diagnosing")
         with clock.phase("diagnose"):
-            report.diagnosis = diagnose(DiagnosisInput(
-                requests=_requests_for_diagnosis(results), server_log=full_log or report.server_log_tail,
-                startup=report.startup if report.startup != "not_run" else "ok",
-                findings=[f.model_dump() for f in report.findings]), repo=ws.app)
+            report.diagnosis = diagnose(
+                DiagnosisInput(
+                    requests=_requests_for_diagnosis(results),
+                    server_log=full_log or report.server_log_tail,
+                    startup=report.startup if report.startup != "not_run" else "ok",
+                    findings=[f.model_dump() for f in report.findings],
+                ),
+                repo=ws.app,
+            )
         app_path = str(resolved.app_dir.relative_to(repo.resolve()))
         report.annotations = build_annotations(report.findings, report.diagnosis, app_path=app_path)
 

@@ -29,14 +29,16 @@ def title(report: Report) -> str:
         return "Evaluation failed: " + report.error
     if report.startup != "ok":
         return f"Server {report.startup.replace('_', ' ')} · A% 0.00 · pass@1 no"
-    return (f"A% {report.assert_pct:.2f} ({report.assertions_passed}/{report.assertions_total}) · "
-            f"pass@1 {'yes' if report.pass_at_1 else 'no'}"
-            + ("" if report.compliant else f" · {len(report.findings)} constraint finding(s)"))
+    return (
+        f"A% {report.assert_pct:.2f} ({report.assertions_passed}/{report.assertions_total}) · "
+        f"pass@1 {'yes' if report.pass_at_1 else 'no'}"
+        + ("" if report.compliant else f" · {len(report.findings)} constraint finding(s)")
+    )
 
 
 def resource_of(path: str, api_prefix: str = "/api") -> str:
     """`/api/articles/{slug}/comments` → `comments`; `/api/profiles/{username}` → `profiles`."""
-    rest = path[len(api_prefix):] if api_prefix and path.startswith(api_prefix) else path
+    rest = path[len(api_prefix) :] if api_prefix and path.startswith(api_prefix) else path
     segments = [s for s in rest.strip("/").split("/") if s and not s.startswith("{")]
     if not segments:
         return "/"
@@ -46,7 +48,7 @@ def resource_of(path: str, api_prefix: str = "/api") -> str:
     return segments[0]
 
 
-def by_resource(requests: list[RequestResult]) -> "OrderedDict[str, list[RequestResult]]":
+def by_resource(requests: list[RequestResult]) -> OrderedDict[str, list[RequestResult]]:
     groups: OrderedDict[str, list[RequestResult]] = OrderedDict()
     for r in requests:
         groups.setdefault(resource_of(r.path), []).append(r)
@@ -67,9 +69,14 @@ def _failure_lines(report: Report) -> list[str]:
     lines = []
     for r in report.requests:
         for f in r.failures:
-            lines.append(f"`{r.method} {r.path}` ({r.name}): {f.assertion}"
-                         + (f" — expected `{_short(f.expected)}`, got `{_short(f.actual)}`"
-                            if f.expected is not None or f.actual is not None else ""))
+            lines.append(
+                f"`{r.method} {r.path}` ({r.name}): {f.assertion}"
+                + (
+                    f" — expected `{_short(f.expected)}`, got `{_short(f.actual)}`"
+                    if f.expected is not None or f.actual is not None
+                    else ""
+                )
+            )
     return lines
 
 
@@ -90,8 +97,12 @@ def markdown(report: Report) -> str:
     out += [f"**Startup:** {report.startup} · **suite:** {report.suite} · **constraints:** {declared}", ""]
 
     if report.requests:
-        out += ["### Requests by resource", "", "| resource | requests | assertions | failing requests |",
-                "|---|---:|---:|---|"]
+        out += [
+            "### Requests by resource",
+            "",
+            "| resource | requests | assertions | failing requests |",
+            "|---|---:|---:|---|",
+        ]
         for resource, reqs in by_resource(report.requests).items():
             passed, total = sum(r.passed for r in reqs), sum(r.total for r in reqs)
             failing = failing_requests(reqs) or "—"
@@ -137,8 +148,9 @@ def markdown(report: Report) -> str:
 
 
 def _suite_score(s: SuiteSummary) -> str:
-    return (f"A% {s.assert_pct:.2f} ({s.assertions_passed}/{s.assertions_total}), "
-            f"pass@1 {'yes' if s.pass_at_1 else 'no'}")
+    return (
+        f"A% {s.assert_pct:.2f} ({s.assertions_passed}/{s.assertions_total}), pass@1 {'yes' if s.pass_at_1 else 'no'}"
+    )
 
 
 def terminal(report: Report, console: Console | None = None) -> None:
@@ -151,22 +163,23 @@ def terminal(report: Report, console: Console | None = None) -> None:
     declared = ", ".join(f"{k}={v}" for k, v in report.constraints.items()) or "none declared"
     parts.append(Text(f"startup {report.startup} · suite {report.suite} · constraints {declared}", style="dim"))
     for suite in report.suites[1:]:
-        parts.append(Text(f"suite {suite.suite}: {_suite_score(suite)}",
-                          style="green" if suite.pass_at_1 else "yellow"))
+        parts.append(
+            Text(f"suite {suite.suite}: {_suite_score(suite)}", style="green" if suite.pass_at_1 else "yellow")
+        )
     if report.startup_detail:
         parts.append(Text(f"startup {report.startup}: {report.startup_detail}", style="yellow"))
     console.print(Panel(Group(*parts), title="decaycheck", border_style=style))
 
     if report.requests:
         table = Table(title="Requests by resource", show_lines=False)
-        for col, justify in (("resource", "left"), ("requests", "right"), ("assertions", "right"),
-                             ("failing", "left")):
+        for col, justify in (("resource", "left"), ("requests", "right"), ("assertions", "right"), ("failing", "left")):
             table.add_column(col, justify=justify)
         for resource, reqs in by_resource(report.requests).items():
             passed, total = sum(r.passed for r in reqs), sum(r.total for r in reqs)
             failing = failing_requests(reqs, quote="")
-            table.add_row(resource, str(len(reqs)), f"{passed}/{total}", Text(failing or "—", style="red" if failing
-                                                                                 else "green"))
+            table.add_row(
+                resource, str(len(reqs)), f"{passed}/{total}", Text(failing or "—", style="red" if failing else "green")
+            )
         console.print(table)
         for line in _failure_lines(report)[:MAX_FAILURES_LISTED]:
             console.print(Text("  ✗ " + line.replace("`", ""), style="red"))
@@ -183,12 +196,21 @@ def terminal(report: Report, console: Console | None = None) -> None:
 
     if report.diagnosis is not None and report.diagnosis.category != "none":
         d = report.diagnosis
-        console.print(Text(f"Root cause: {d.category}" + (f" / {d.subcategory}" if d.subcategory else "")
-                           + f" — {d.summary}", style="bold yellow"))
+        console.print(
+            Text(
+                f"Root cause: {d.category}" + (f" / {d.subcategory}" if d.subcategory else "") + f" — {d.summary}",
+                style="bold yellow",
+            )
+        )
         for ev in d.evidence[:6]:
             console.print(Text(f"  · {ev.message}" + (f" ({ev.path}:{ev.line})" if ev.path and ev.line else "")))
     if report.server_log_tail and (report.startup != "ok" or report.error):
-        console.print(Panel(Text("\n".join(report.server_log_tail.rstrip().splitlines()[-20:])),
-                            title="server log (tail)", border_style="dim"))
+        console.print(
+            Panel(
+                Text("\n".join(report.server_log_tail.rstrip().splitlines()[-20:])),
+                title="server log (tail)",
+                border_style="dim",
+            )
+        )
     if report.timings:
         console.print(Text("timings: " + "  ".join(f"{k} {v:.2f}s" for k, v in report.timings.items()), style="dim"))

@@ -40,10 +40,15 @@ class SuiteSummary(BaseModel):
     requests: list[RequestResult]
 
     @classmethod
-    def of(cls, result: SuiteResult) -> "SuiteSummary":
-        return cls(suite=result.suite, assertions_passed=result.assertions_passed,
-                   assertions_total=result.assertions_total, assert_pct=result.assert_pct,
-                   pass_at_1=result.pass_at_1, requests=result.requests)
+    def of(cls, result: SuiteResult) -> SuiteSummary:
+        return cls(
+            suite=result.suite,
+            assertions_passed=result.assertions_passed,
+            assertions_total=result.assertions_total,
+            assert_pct=result.assert_pct,
+            pass_at_1=result.pass_at_1,
+            requests=result.requests,
+        )
 
 
 class Report(BaseModel):
@@ -74,7 +79,7 @@ class Report(BaseModel):
     timings: dict[str, float] = Field(default_factory=dict, description="Seconds per phase.")
     server_log_tail: str = ""
 
-    def with_suites(self, results: list[SuiteResult]) -> "Report":
+    def with_suites(self, results: list[SuiteResult]) -> Report:
         """Fill the headline numbers from the first suite and keep every suite's summary."""
         if results:
             head = results[0]

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 WORKSPACE = "/workspace"  # where the app folder is mounted inside every sandbox
-CACHE = "/cache"          # the shared dependency cache, writable only by the install step
+CACHE = "/cache"  # the shared dependency cache, writable only by the install step
 
 
 class RuntimeUnavailable(RuntimeError):
@@ -71,17 +71,25 @@ PYTHON = RuntimeProfile(
     name="python",
     default_port=8080,
     prepare=("{uv} venv -q --python {python} .venv",),
-    default_install=(("requirements.txt", "uv pip install -r requirements.txt"),
-                     ("pyproject.toml", "uv pip install -r pyproject.toml")),
+    default_install=(
+        ("requirements.txt", "uv pip install -r requirements.txt"),
+        ("pyproject.toml", "uv pip install -r pyproject.toml"),
+    ),
     fallback_install="echo 'no requirements.txt or pyproject.toml in the app folder' >&2; exit 1",
     path_dirs=(".venv/bin",),
-    env={"VIRTUAL_ENV": f"{WORKSPACE}/.venv", "UV_CACHE_DIR": f"{CACHE}/uv", "UV_PYTHON_DOWNLOADS": "never",
-         # The cache and the venv are different mounts: hardlinks cannot cross them, and a copy
-         # keeps the run step from altering cached files through its venv.
-         "UV_LINK_MODE": "copy", "UV_NO_PROGRESS": "1", "PYTHONUNBUFFERED": "1",
-         # Byte code of installed packages, shared across runs (see checks/sandbox/pyc_warm.py);
-         # read-only in the run step, where the app's own modules compile in memory.
-         "PYTHONPYCACHEPREFIX": f"{CACHE}/pyc"},
+    env={
+        "VIRTUAL_ENV": f"{WORKSPACE}/.venv",
+        "UV_CACHE_DIR": f"{CACHE}/uv",
+        "UV_PYTHON_DOWNLOADS": "never",
+        # The cache and the venv are different mounts: hardlinks cannot cross them, and a copy
+        # keeps the run step from altering cached files through its venv.
+        "UV_LINK_MODE": "copy",
+        "UV_NO_PROGRESS": "1",
+        "PYTHONUNBUFFERED": "1",
+        # Byte code of installed packages, shared across runs (see checks/sandbox/pyc_warm.py);
+        # read-only in the run step, where the app's own modules compile in memory.
+        "PYTHONPYCACHEPREFIX": f"{CACHE}/pyc",
+    },
     frozen_dirs=(".venv",),
     run_cache_dirs=("pyc",),
     finish=("PYTHONPYCACHEPREFIX={pycache} python {pyc_warm} .venv/lib",),
@@ -91,8 +99,10 @@ NODE = RuntimeProfile(
     name="node",
     default_port=3000,
     prepare=(),
-    default_install=(("package-lock.json", "npm ci --no-audit --no-fund"),
-                     ("package.json", "npm install --no-audit --no-fund")),
+    default_install=(
+        ("package-lock.json", "npm ci --no-audit --no-fund"),
+        ("package.json", "npm install --no-audit --no-fund"),
+    ),
     fallback_install="echo 'no package.json in the app folder' >&2; exit 1",
     path_dirs=("node_modules/.bin",),
     env={"npm_config_cache": f"{CACHE}/npm", "npm_config_update_notifier": "false"},
@@ -114,8 +124,12 @@ def _is_binary(path: Path) -> bool:
 
 def find_uv() -> Path:
     """A real uv binary (version-manager shims are scripts that do not work in the sandbox)."""
-    candidates = [os.environ.get("DECAYCHECK_UV"), Path(sys.prefix) / "bin/uv", Path(sys.base_prefix) / "bin/uv",
-                  shutil.which("uv")]
+    candidates = [
+        os.environ.get("DECAYCHECK_UV"),
+        Path(sys.prefix) / "bin/uv",
+        Path(sys.base_prefix) / "bin/uv",
+        shutil.which("uv"),
+    ]
     for c in candidates:
         if c and _is_binary(Path(c).resolve()):
             return Path(c).resolve()
@@ -145,7 +159,9 @@ def _node_version() -> tuple[int, int, int]:
 def satisfies(version: tuple[int, int, int], spec: str) -> bool:
     """Whether `version` meets an npm `engines` range (`>=18`, `^20.1`, `18.x || 20.x`, `>=18 <21`, `*`)."""
     for alternative in spec.split("||"):
-        comparators = alternative.replace(">= ", ">=").replace("<= ", "<=").replace("> ", ">").replace("< ", "<").split()
+        comparators = (
+            alternative.replace(">= ", ">=").replace("<= ", "<=").replace("> ", ">").replace("< ", "<").split()
+        )
         if all(_comparator_holds(version, c) for c in comparators or ["*"]):
             return True
     return False

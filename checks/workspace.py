@@ -21,7 +21,10 @@ IGNORED = (".git", ".venv", "venv", "node_modules", "__pycache__", ".pytest_cach
 
 def cache_dir() -> Path:
     """Where dependency caches and the PostgreSQL template live, shared by every run on this machine."""
-    base = os.environ.get("DECAYCHECK_CACHE_DIR") or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "decaycheck"
+    base = (
+        os.environ.get("DECAYCHECK_CACHE_DIR")
+        or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "decaycheck"
+    )
     path = Path(base)
     path.mkdir(parents=True, exist_ok=True)
     return path
@@ -64,9 +67,10 @@ class Workspace:
         if not self.keep:
             shutil.rmtree(self.root, ignore_errors=True)
 
-    def __enter__(self) -> "Workspace":
+    def __enter__(self) -> Workspace:
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.close()

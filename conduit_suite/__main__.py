@@ -26,8 +26,10 @@ def text_table(result: SuiteResult) -> str:
         status = str(r.status) if r.status is not None else "-"
         mark = "" if r.passed == r.total else "  FAIL" + (f" ({r.error})" if r.error else "")
         lines.append(f"{r.name:<{width}}  {r.method:<6}  {r.path:<{pwidth}}  {status:>6}  {r.passed}/{r.total}{mark}")
-    lines.append(f"{result.suite}: {result.assertions_passed}/{result.assertions_total} assertions "
-                 f"(A% {result.assert_pct:.2f}), pass@1 {int(result.pass_at_1)}, {result.elapsed_ms:.0f} ms")
+    lines.append(
+        f"{result.suite}: {result.assertions_passed}/{result.assertions_total} assertions "
+        f"(A% {result.assert_pct:.2f}), pass@1 {int(result.pass_at_1)}, {result.elapsed_ms:.0f} ms"
+    )
     return "\n".join(lines)
 
 

@@ -9,9 +9,10 @@ the response, returning what it expected and what it found.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import Any, Callable, Mapping
+from datetime import UTC, datetime
+from typing import Any
 
 from conduit_suite.paths import MISSING, resolve
 
@@ -44,10 +45,13 @@ class Kind:
 KINDS: dict[str, Kind] = {}
 
 
-def _kind(name: str, *params: str, text: Callable[..., str]) -> Callable[[Callable[..., Outcome]], Callable[..., Outcome]]:
+def _kind(
+    name: str, *params: str, text: Callable[..., str]
+) -> Callable[[Callable[..., Outcome]], Callable[..., Outcome]]:
     def register(check: Callable[..., Outcome]) -> Callable[..., Outcome]:
         KINDS[name] = Kind(name, params, text, check)
         return check
+
     return register
 
 
@@ -102,13 +106,19 @@ def _as_time(value: Any) -> datetime | None:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
     except ValueError:
         return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 # -- status and presence ---------------------------------------------------
 
-@_kind("status", "code", text=lambda code: f"status is {code}" if not isinstance(code, list)
-       else "status is one of " + ", ".join(map(str, code)))
+
+@_kind(
+    "status",
+    "code",
+    text=lambda code: (
+        f"status is {code}" if not isinstance(code, list) else "status is one of " + ", ".join(map(str, code))
+    ),
+)
 def _status(obs: Observed, code: int | list[int]) -> Outcome:
     allowed = code if isinstance(code, list) else [code]
     return Outcome(obs.status in allowed, code, obs.status)
@@ -135,10 +145,12 @@ def _captured(obs: Observed, variable: str) -> Outcome:
 
 # -- types -------------------------------------------------------------------
 
+
 def _type_kind(name: str, noun: str, test: Callable[[Any], bool]) -> None:
     def check(obs: Observed, path: str) -> Outcome:
         value = resolve(obs.body, path)
         return Outcome(test(value), noun, plain(value))
+
     KINDS[name] = Kind(name, ("path",), lambda path: f"{path} is {noun}", check)
 
 
@@ -151,6 +163,7 @@ _type_kind("nonempty", "a non-empty string", lambda v: isinstance(v, str) and v 
 
 
 # -- values --------------------------------------------------------------------
+
 
 @_kind("equals", "path", "value", text=lambda path, value: f"{path} equals {show(value)}")
 def _equals(obs: Observed, path: str, value: Any) -> Outcome:
@@ -179,6 +192,7 @@ def _not_before(obs: Observed, path: str, other: str) -> Outcome:
 
 
 # -- lists -----------------------------------------------------------------------
+
 
 @_kind("length", "path", "count", text=lambda path, count: f"{path} has {count} items")
 def _length(obs: Observed, path: str, count: int) -> Outcome:
@@ -229,16 +243,20 @@ def _includes(obs: Observed, path: str, value: Any) -> Outcome:
     return Outcome(ok, value, _short(actual))
 
 
-@_kind("occurs", "path", "value", "count",
-       text=lambda path, value, count: f"{path} includes {show(value)} {count} time{'s' if count != 1 else ''}")
+@_kind(
+    "occurs",
+    "path",
+    "value",
+    "count",
+    text=lambda path, value, count: f"{path} includes {show(value)} {count} time{'s' if count != 1 else ''}",
+)
 def _occurs(obs: Observed, path: str, value: Any, count: int) -> Outcome:
     actual = resolve(obs.body, path)
     n = sum(1 for item in actual if same(item, value)) if isinstance(actual, list) else None
     return Outcome(n == count, count, n if n is not None else plain(actual))
 
 
-@_kind("sequence", "path", "field", "values",
-       text=lambda path, field, values: f"{path}[*].{field} is {show(values)}")
+@_kind("sequence", "path", "field", "values", text=lambda path, field, values: f"{path}[*].{field} is {show(values)}")
 def _sequence(obs: Observed, path: str, field: str, values: list[Any]) -> Outcome:
     actual = resolve(obs.body, path)
     seen = [plain(resolve(item, field)) for item in actual] if isinstance(actual, list) else plain(actual)
@@ -260,6 +278,7 @@ def _sorted(obs: Observed, path: str, field: str, order: str) -> Outcome:
 
 
 # -- schemas -----------------------------------------------------------------------
+
 
 @_kind("schema", "component", text=lambda component: f"body matches {component}")
 def _schema(obs: Observed, component: str) -> Outcome:

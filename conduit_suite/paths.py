@@ -17,9 +17,9 @@ _TOKEN = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 class _Missing:
     """The value at a path that does not resolve (distinct from JSON null)."""
 
-    _instance: "_Missing | None" = None
+    _instance: _Missing | None = None
 
-    def __new__(cls) -> "_Missing":
+    def __new__(cls) -> _Missing:
         if cls._instance is None:
             cls._instance = super().__new__(cls)
         return cls._instance
@@ -42,7 +42,7 @@ def parse_path(path: str) -> tuple[str | int, ...]:
     steps: list[str | int] = []
     pos = 0
     for match in _TOKEN.finditer(path):
-        if match.start() != pos and path[pos:match.start()] != ".":
+        if match.start() != pos and path[pos : match.start()] != ".":
             raise ValueError(f"bad JSON path {path!r}")
         key, index = match.groups()
         steps.append(int(index) if index is not None else key)

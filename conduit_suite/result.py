@@ -39,7 +39,9 @@ class RequestResult(BaseModel):
     failures: list[AssertionFailure] = Field(default_factory=list)
     response_excerpt: str = Field(default="", description="Start of the response body, for diagnosis.")
     sent_auth: bool = Field(default=False, description="Whether an Authorization header was sent.")
-    depends_on: list[str] = Field(default_factory=list, description="Names of earlier requests whose captures this one used.")
+    depends_on: list[str] = Field(
+        default_factory=list, description="Names of earlier requests whose captures this one used."
+    )
 
 
 class SuiteResult(BaseModel):

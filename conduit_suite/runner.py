@@ -42,7 +42,7 @@ def check_base_url(base_url: str) -> str:
     if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
         raise UsageError(f"bad base URL {base_url!r}: expected http(s)://host[:port]")
     try:
-        parts.port
+        _ = parts.port
     except ValueError as exc:
         raise UsageError(f"bad base URL {base_url!r}: {exc}") from exc
     return base_url.rstrip("/")
@@ -76,9 +76,16 @@ def parse_body(content: bytes) -> Any:
         return {}
 
 
-def run_suite(suite: str | Suite, base_url: str, api_prefix: str = "/api", *, timeout: float = 10.0,
-              deadline: float | None = None, variables: dict[str, Any] | None = None,
-              transport: httpx.BaseTransport | None = None) -> SuiteResult:
+def run_suite(
+    suite: str | Suite,
+    base_url: str,
+    api_prefix: str = "/api",
+    *,
+    timeout: float = 10.0,
+    deadline: float | None = None,
+    variables: dict[str, Any] | None = None,
+    transport: httpx.BaseTransport | None = None,
+) -> SuiteResult:
     """Run `suite` against the server at `base_url` (its root) with routes under `api_prefix`.
 
     `timeout` bounds each request (seconds); `deadline` bounds the whole run.
@@ -95,8 +102,13 @@ def run_suite(suite: str | Suite, base_url: str, api_prefix: str = "/api", *, ti
     transport = transport or default_transport(verify)
     with httpx.Client(headers=spec.headers, timeout=timeout, follow_redirects=False, transport=transport) as client:
         results = [run.one(client, request) for request in spec.requests]
-    return SuiteResult(suite=spec.name, base_url=root, api_prefix=prefix, requests=results,
-                       elapsed_ms=(time.perf_counter() - started) * 1000.0)
+    return SuiteResult(
+        suite=spec.name,
+        base_url=root,
+        api_prefix=prefix,
+        requests=results,
+        elapsed_ms=(time.perf_counter() - started) * 1000.0,
+    )
 
 
 def default_transport(verify: bool) -> httpx.HTTPTransport:
@@ -108,8 +120,15 @@ def default_transport(verify: bool) -> httpx.HTTPTransport:
 class _Run:
     """The mutable state of one run: variables, who captured them, the clock."""
 
-    def __init__(self, suite: Suite, api_root: str, prefix: str, timeout: float, deadline: float | None,
-                 overrides: dict[str, Any]) -> None:
+    def __init__(
+        self,
+        suite: Suite,
+        api_root: str,
+        prefix: str,
+        timeout: float,
+        deadline: float | None,
+        overrides: dict[str, Any],
+    ) -> None:
         self.suite = suite
         self.api_root = api_root
         self.prefix = prefix
@@ -130,21 +149,33 @@ class _Run:
     def one(self, client: httpx.Client, request: RequestSpec) -> RequestResult:
         """Send one request, capture its values, judge its assertions; never raises."""
         prepared = self._prepare(request)
-        record = dict(name=request.name, operation=request.operation, method=request.method,
-                      path=self.prefix + request.path, url=prepared.url,
-                      sent_auth=self.suite.auth_header in prepared.headers,
-                      depends_on=prepared.depends_on, total=len(request.assertions))
+        record = dict(
+            name=request.name,
+            operation=request.operation,
+            method=request.method,
+            path=self.prefix + request.path,
+            url=prepared.url,
+            sent_auth=self.suite.auth_header in prepared.headers,
+            depends_on=prepared.depends_on,
+            total=len(request.assertions),
+        )
         remaining = None if self.ends_at is None else self.ends_at - time.monotonic()
         if remaining is not None and remaining <= 0:
             return self._no_response(request, record, "deadline exceeded before the request was sent", 0.0)
         limit = self.timeout if remaining is None else min(self.timeout, remaining)
         started = time.perf_counter()
         try:
-            response = client.request(request.method, self._url(prepared.url), params=prepared.query or None,
-                                      content=prepared.content, headers=prepared.headers, timeout=limit)
+            response = client.request(
+                request.method,
+                self._url(prepared.url),
+                params=prepared.query or None,
+                content=prepared.content,
+                headers=prepared.headers,
+                timeout=limit,
+            )
         except httpx.TimeoutException:
             return self._no_response(request, record, f"timed out after {limit:.3g} s", _since(started))
-        except Exception as exc:  # noqa: BLE001 - whatever the server or a captured value provokes is recorded
+        except Exception as exc:
             kind = "cannot connect" if isinstance(exc, httpx.ConnectError) else type(exc).__name__
             return self._no_response(request, record, f"{kind}: {exc}", _since(started))
         elapsed = _since(started)
@@ -152,12 +183,17 @@ class _Run:
         self._capture(request, body)
         failures = self._judge(request, Observed(response.status_code, body, self.variables, self.validate))
         record["url"] = str(response.url)
-        return RequestResult(**record, status=response.status_code, elapsed_ms=elapsed,
-                             server_ms=server_ms(response.headers), passed=len(request.assertions) - len(failures),
-                             failures=failures,
-                             response_excerpt=response.content[:EXCERPT_CHARS].decode("utf-8", "replace"))
+        return RequestResult(
+            **record,
+            status=response.status_code,
+            elapsed_ms=elapsed,
+            server_ms=server_ms(response.headers),
+            passed=len(request.assertions) - len(failures),
+            failures=failures,
+            response_excerpt=response.content[:EXCERPT_CHARS].decode("utf-8", "replace"),
+        )
 
-    def _prepare(self, request: RequestSpec) -> "_Prepared":
+    def _prepare(self, request: RequestSpec) -> _Prepared:
         """Render the request from the current variables; its sources are the captures it reads."""
         path = self._path(request)
         query = render(request.query, self.variables)
@@ -174,20 +210,33 @@ class _Run:
             args = render(list(assertion.args), self.variables) if assertion.templated else assertion.args
             try:
                 outcome: Outcome = KINDS[assertion.kind].check(observed, *args)
-            except Exception as exc:  # noqa: BLE001 - a kind meeting a shape it did not foresee fails, never aborts
+            except Exception as exc:
                 outcome = Outcome(False, assertion.text, f"{type(exc).__name__}: {exc}")
             if not outcome.ok:
-                failures.append(AssertionFailure(
-                    id=f"{request.name}: {assertion.text}", assertion=assertion.text, operation=assertion.operation,
-                    expected=plain(_own(outcome.expected)), actual=plain(outcome.actual)))
+                failures.append(
+                    AssertionFailure(
+                        id=f"{request.name}: {assertion.text}",
+                        assertion=assertion.text,
+                        operation=assertion.operation,
+                        expected=plain(_own(outcome.expected)),
+                        actual=plain(outcome.actual),
+                    )
+                )
         return failures
 
     def _no_response(self, request: RequestSpec, record: dict[str, Any], error: str, elapsed: float) -> RequestResult:
         """No response: the captures are unset and every assertion fails with the error as what was seen."""
         self._capture(request, {})
-        failures = [AssertionFailure(id=f"{request.name}: {a.text}", assertion=a.text, operation=a.operation,
-                                     expected=a.args[0] if a.kind == "status" else a.text, actual=error)
-                    for a in request.assertions]
+        failures = [
+            AssertionFailure(
+                id=f"{request.name}: {a.text}",
+                assertion=a.text,
+                operation=a.operation,
+                expected=a.args[0] if a.kind == "status" else a.text,
+                actual=error,
+            )
+            for a in request.assertions
+        ]
         return RequestResult(**record, status=None, error=error, elapsed_ms=elapsed, passed=0, failures=failures)
 
     def _url(self, url: str) -> httpx.URL:

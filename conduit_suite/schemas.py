@@ -66,8 +66,9 @@ class SchemaSet:
 
         validator = self._validators.get(component)
         if validator is None:
-            validator = self._validator_cls({"$ref": _URI + self.pointer(component)},
-                                            registry=self._registry, format_checker=self._formats)
+            validator = self._validator_cls(
+                {"$ref": _URI + self.pointer(component)}, registry=self._registry, format_checker=self._formats
+            )
             self._validators[component] = validator
         error = best_match(validator.iter_errors(instance))
         if error is None:

@@ -150,15 +150,21 @@ def _check_schemas(suite: Suite) -> None:
         raise SuiteError(f"{suite.name}: schemas: {exc}") from exc
 
 
-def _parse_request(raw: dict[str, Any], groups: dict[str, list[Any]], default_auth: str,
-                   operations: dict[str, tuple[str, str]]) -> RequestSpec:
+def _parse_request(
+    raw: dict[str, Any], groups: dict[str, list[Any]], default_auth: str, operations: dict[str, tuple[str, str]]
+) -> RequestSpec:
     if not isinstance(raw, dict):
         raise SuiteError(f"request {raw!r} is not a mapping")
     where = f"request {raw.get('name', '?')!r}"
     for key in ("name", "operation", "method", "path"):
         if key not in raw:
             raise SuiteError(f"{where}: missing '{key}'")
-    name, operation, method, path = str(raw["name"]), str(raw["operation"]), str(raw["method"]).upper(), str(raw["path"])
+    name, operation, method, path = (
+        str(raw["name"]),
+        str(raw["operation"]),
+        str(raw["method"]).upper(),
+        str(raw["path"]),
+    )
     if method not in _METHODS:
         raise SuiteError(f"{where}: unknown method {method}")
     if operation not in operations:
@@ -176,8 +182,12 @@ def _parse_request(raw: dict[str, Any], groups: dict[str, list[Any]], default_au
         texts.add(assertion.text)
         parsed.append(assertion)
     request = RequestSpec(
-        name=name, operation=operation, method=method, path=path,
-        params=dict(raw.get("params") or {}), query=dict(raw.get("query") or {}),
+        name=name,
+        operation=operation,
+        method=method,
+        path=path,
+        params=dict(raw.get("params") or {}),
+        query=dict(raw.get("query") or {}),
         body=raw.get("body"),
         auth=default_auth if auth is True else (str(auth) if auth else None),
         headers={str(k): str(v) for k, v in (raw.get("headers") or {}).items()},
@@ -237,8 +247,9 @@ def _args(value: Any, params: tuple[str, ...], where: str, kind: str) -> list[An
     return list(value)
 
 
-def _parse_assertion(item: dict[str, Any], operation: str, operations: dict[str, tuple[str, str]],
-                     where: str) -> AssertionSpec:
+def _parse_assertion(
+    item: dict[str, Any], operation: str, operations: dict[str, tuple[str, str]], where: str
+) -> AssertionSpec:
     kind = _kind_of(item, where)
     spec = KINDS[kind]
     args = tuple(_args(item[kind], spec.params, where, kind))
@@ -254,15 +265,20 @@ def _operations() -> dict[str, tuple[str, str]]:
     """operationId -> (METHOD, path) from the shipped OpenAPI contract."""
     text = resources.files("conduit_suite").joinpath("data", "openapi.yml").read_text()
     doc = yaml.load(text, Loader=_Loader)
-    return {op["operationId"]: (method.upper(), path)
-            for path, item in doc["paths"].items() for method, op in item.items() if "operationId" in op}
+    return {
+        op["operationId"]: (method.upper(), path)
+        for path, item in doc["paths"].items()
+        for method, op in item.items()
+        if "operationId" in op
+    }
 
 
 def _uses(request: RequestSpec) -> tuple[str, ...]:
     """Every variable the request or its assertions read (the captures of earlier requests among them)."""
     templates = [request.params.get(name, "{{%s}}" % name) for name in path_params(request.path)]
-    names = variables_in([templates, request.query, request.headers, request.body,
-                          [list(a.args) for a in request.assertions]])
+    names = variables_in(
+        [templates, request.query, request.headers, request.body, [list(a.args) for a in request.assertions]]
+    )
     if request.auth:
         names.append(request.auth)
     return tuple(dict.fromkeys(names))

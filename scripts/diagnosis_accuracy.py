@@ -38,10 +38,14 @@ def evaluate_variant(variant: Variant, scratch: Path) -> tuple[Diagnosis, dict]:
     from checks.pipeline import evaluate
 
     report = evaluate(variant.materialize(scratch / variant.name))
-    evidence = {"requests": [r.model_dump() for r in report.requests], "server_log": report.server_log_tail,
-                "startup": report.startup if report.startup != "not_run" else "ok",
-                "findings": [f.model_dump() for f in report.findings], "error": report.error,
-                "timings": report.timings}
+    evidence = {
+        "requests": [r.model_dump() for r in report.requests],
+        "server_log": report.server_log_tail,
+        "startup": report.startup if report.startup != "not_run" else "ok",
+        "findings": [f.model_dump() for f in report.findings],
+        "error": report.error,
+        "timings": report.timings,
+    }
     return report.diagnosis or Diagnosis(category="none", summary=report.error or "no diagnosis"), evidence
 
 
@@ -74,12 +78,16 @@ def print_report(rows: list[tuple[Variant, Diagnosis, Score]]) -> float:
     wrong = [(v, d, s) for v, d, s in rows if not s.correct]
     if wrong:
         print("\nmisses:")
-        for variant, diagnosis, s in wrong:
+        for variant, diagnosis, _s in wrong:
             exp = variant.expect["diagnosis"]
-            where = [f"{e.path}:{e.line}" + (f"-{e.end_line}" if e.end_line else "") for e in diagnosis.evidence if e.path]
-            print(f"  {variant.name}: expected {label(exp['category'], exp.get('subcategory'))} at "
-                  f"{exp['path']}:{exp.get('line', '*')}; got {label(diagnosis.category, diagnosis.subcategory)} "
-                  f"at {', '.join(where[:6]) or 'nowhere'}")
+            where = [
+                f"{e.path}:{e.line}" + (f"-{e.end_line}" if e.end_line else "") for e in diagnosis.evidence if e.path
+            ]
+            print(
+                f"  {variant.name}: expected {label(exp['category'], exp.get('subcategory'))} at "
+                f"{exp['path']}:{exp.get('line', '*')}; got {label(diagnosis.category, diagnosis.subcategory)} "
+                f"at {', '.join(where[:6]) or 'nowhere'}"
+            )
     return full / n
 
 
@@ -107,8 +115,11 @@ def main(argv: list[str] | None = None) -> int:
                 if args.record:
                     args.record.mkdir(parents=True, exist_ok=True)
                     (args.record / f"{variant.name}.json").write_text(json.dumps(evidence, indent=1))
-                print(f"ran {variant.name}: {label(diagnosis.category, diagnosis.subcategory)}", file=sys.stderr,
-                      flush=True)
+                print(
+                    f"ran {variant.name}: {label(diagnosis.category, diagnosis.subcategory)}",
+                    file=sys.stderr,
+                    flush=True,
+                )
             rows.append((variant, diagnosis, score(variant.expect["diagnosis"], diagnosis)))
     accuracy = print_report(rows)
     return 0 if accuracy >= args.min else 1

@@ -43,8 +43,15 @@ def corpus_cases(workdir: Path) -> list[Case]:
             declared = Constraints.from_level("L3", framework=variant.base)  # type: ignore[arg-type]
             constraints = Constraints.model_validate({**declared.model_dump(), **variant.expect.get("constraints", {})})
             runtime = variant.expect.get("runtime")
-            cases.append((variant.name, root, constraints,
-                          RuntimeEvidence.model_validate(runtime) if runtime is not None else None, expected))
+            cases.append(
+                (
+                    variant.name,
+                    root,
+                    constraints,
+                    RuntimeEvidence.model_validate(runtime) if runtime is not None else None,
+                    expected,
+                )
+            )
     return cases
 
 
@@ -86,9 +93,13 @@ def _unlabeled() -> dict[str, list[str]]:
 
 
 def _ratios(tp: int, fp: int, fn: int) -> dict:
-    return {"tp": tp, "fp": fp, "fn": fn,
-            "precision": tp / (tp + fp) if tp + fp else None,
-            "recall": tp / (tp + fn) if tp + fn else None}
+    return {
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
+        "precision": tp / (tp + fp) if tp + fp else None,
+        "recall": tp / (tp + fn) if tp + fn else None,
+    }
 
 
 def _fmt(value: float | None) -> str:

@@ -11,24 +11,55 @@ from verifiers.findings import Finding
 
 
 def _request(name: str, path: str, passed: int, total: int) -> RequestResult:
-    failures = [AssertionFailure(assertion="status is 200", operation=name, expected=200, actual=500)] \
-        if passed < total else []
-    return RequestResult(name=name, operation=name, method="GET", path=path, status=200 if not failures else 500,
-                         passed=passed, total=total, failures=failures)
+    failures = (
+        [AssertionFailure(assertion="status is 200", operation=name, expected=200, actual=500)]
+        if passed < total
+        else []
+    )
+    return RequestResult(
+        name=name,
+        operation=name,
+        method="GET",
+        path=path,
+        status=200 if not failures else 500,
+        passed=passed,
+        total=total,
+        failures=failures,
+    )
 
 
 def failing_report(annotations: int = 3) -> Report:
-    cause = RootCause(category="logic_error", subcategory="incorrect_query_logic", summary="Feed query ignores follows",
-                      evidence=[Evidence(kind="log", message="KeyError", path="app/feed.py", line=12)])
+    cause = RootCause(
+        category="logic_error",
+        subcategory="incorrect_query_logic",
+        summary="Feed query ignores follows",
+        evidence=[Evidence(kind="log", message="KeyError", path="app/feed.py", line=12)],
+    )
     return Report(
-        startup="ok", suite="compat", assertions_passed=270, assertions_total=290, assert_pct=93.1, pass_at_1=False,
+        startup="ok",
+        suite="compat",
+        assertions_passed=270,
+        assertions_total=290,
+        assert_pct=93.1,
+        pass_at_1=False,
         requests=[_request("Login", "/api/users/login", 10, 10), _request("Feed", "/api/articles/feed", 0, 20)],
         constraints={"framework": "flask", "orm": "sqlalchemy"},
         findings=[Finding(constraint="orm", rule="raw-sql", path="app/db.py", line=3, message="raw SQL string")],
-        compliant=False, diagnosis=Diagnosis.from_causes([cause]), gate_passed=False,
-        annotations=[Annotation(path=f"app/f{i}.py", start_line=i + 1, end_line=i + 1,
-                                level=("notice", "warning", "failure")[i % 3], title=f"t{i}", message=f"m{i}")
-                     for i in range(annotations)])
+        compliant=False,
+        diagnosis=Diagnosis.from_causes([cause]),
+        gate_passed=False,
+        annotations=[
+            Annotation(
+                path=f"app/f{i}.py",
+                start_line=i + 1,
+                end_line=i + 1,
+                level=("notice", "warning", "failure")[i % 3],
+                title=f"t{i}",
+                message=f"m{i}",
+            )
+            for i in range(annotations)
+        ],
+    )
 
 
 def test_failing_report_becomes_a_failure_with_a_and_pass_at_1_in_the_title() -> None:
@@ -41,8 +72,15 @@ def test_failing_report_becomes_a_failure_with_a_and_pass_at_1_in_the_title() ->
 
 
 def test_passing_gate_is_a_success() -> None:
-    report = Report(startup="ok", assertions_passed=290, assertions_total=290, assert_pct=100.0, pass_at_1=True,
-                    gate_passed=True, requests=[_request("Login", "/api/users/login", 290, 290)])
+    report = Report(
+        startup="ok",
+        assertions_passed=290,
+        assertions_total=290,
+        assert_pct=100.0,
+        pass_at_1=True,
+        gate_passed=True,
+        requests=[_request("Login", "/api/users/login", 290, 290)],
+    )
     outcome = checkrun.outcome_of(report, max_annotations=200)
     assert outcome.conclusion == "success"
     assert outcome.title.startswith("A% 100.0 (290/290) · pass@1 pass")
@@ -115,13 +153,34 @@ def test_limits_summary_text_title_message_and_actions() -> None:
 
 
 def test_the_fake_rejects_what_github_would() -> None:
-    too_many = {"output": {"title": "t", "summary": "s", "annotations": [
-        {"path": "a", "start_line": 1, "end_line": 1, "annotation_level": "notice", "message": "m"}] * 51}}
+    too_many = {
+        "output": {
+            "title": "t",
+            "summary": "s",
+            "annotations": [{"path": "a", "start_line": 1, "end_line": 1, "annotation_level": "notice", "message": "m"}]
+            * 51,
+        }
+    }
     assert check_run_violations(too_many, "update")
     assert check_run_violations({"status": "completed"}, "update")
     assert check_run_violations({"name": "x", "head_sha": "y", "status": "pending"}, "create")
-    assert check_run_violations({"output": {"summary": "s", "annotations": [
-        {"path": "a", "start_line": 1, "end_line": 2, "start_column": 1, "annotation_level": "notice",
-         "message": "m"}]}}, "update")
+    assert check_run_violations(
+        {
+            "output": {
+                "summary": "s",
+                "annotations": [
+                    {
+                        "path": "a",
+                        "start_line": 1,
+                        "end_line": 2,
+                        "start_column": 1,
+                        "annotation_level": "notice",
+                        "message": "m",
+                    }
+                ],
+            }
+        },
+        "update",
+    )
     long_label = {"actions": [{"label": "L" * 21, "identifier": "x", "description": "d"}]}
     assert check_run_violations(long_label, "update")

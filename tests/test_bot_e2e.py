@@ -13,15 +13,23 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import httpx
 import pytest
 import redis
 
-from tests.support.fake_github import (FakeGitHub, example_payload, free_port, generate_private_key, retarget,
-                                       send_webhook, wait_until)
+from tests.support.fake_github import (
+    FakeGitHub,
+    example_payload,
+    free_port,
+    generate_private_key,
+    retarget,
+    send_webhook,
+    wait_until,
+)
 from tests.support.variants import Variant
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -48,12 +56,20 @@ class Deployment:
         self.logs = tmp / "logs"
         self.logs.mkdir()
         (tmp / "work").mkdir()
-        self.env = {**os.environ, "DECAYCHECK_APP_ID": APP_ID, "DECAYCHECK_PRIVATE_KEY": KEYS[0],
-                    "DECAYCHECK_WEBHOOK_SECRET": SECRET,
-                    "DECAYCHECK_REDIS_PREFIX": self.prefix, "DECAYCHECK_GITHUB_API_URL": fake.url,
-                    "DECAYCHECK_PUBLIC_URL": self.url, "DECAYCHECK_WORKDIR": str(tmp / "work"),
-                    "DECAYCHECK_HEARTBEAT_TTL_S": "6", "DECAYCHECK_JOB_TIMEOUT_S": str(EVAL_TIMEOUT),
-                    "DECAYCHECK_SANDBOX": "local", "PYTHONUNBUFFERED": "1"}
+        self.env = {
+            **os.environ,
+            "DECAYCHECK_APP_ID": APP_ID,
+            "DECAYCHECK_PRIVATE_KEY": KEYS[0],
+            "DECAYCHECK_WEBHOOK_SECRET": SECRET,
+            "DECAYCHECK_REDIS_PREFIX": self.prefix,
+            "DECAYCHECK_GITHUB_API_URL": fake.url,
+            "DECAYCHECK_PUBLIC_URL": self.url,
+            "DECAYCHECK_WORKDIR": str(tmp / "work"),
+            "DECAYCHECK_HEARTBEAT_TTL_S": "6",
+            "DECAYCHECK_JOB_TIMEOUT_S": str(EVAL_TIMEOUT),
+            "DECAYCHECK_SANDBOX": "local",
+            "PYTHONUNBUFFERED": "1",
+        }
         if redis_url:
             self.env["DECAYCHECK_REDIS_URL"] = redis_url
         self.queue = "redis" if redis_url else "in-process"
@@ -63,8 +79,14 @@ class Deployment:
 
     def _spawn(self, *args: str) -> subprocess.Popen[bytes]:
         log = open(self.logs / f"{args[0]}-{len(self.procs)}.log", "wb")
-        proc = subprocess.Popen([sys.executable, "-m", "bot.cli", *args], cwd=ROOT, env=self.env,
-                                stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "bot.cli", *args],
+            cwd=ROOT,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         self.procs.append(proc)
         return proc
 
@@ -125,8 +147,14 @@ def deployment(fake: FakeGitHub, tmp_path: Path) -> Iterator[Deployment]:
 
 def pr_event(fake: FakeGitHub, action: str, sha: str, pr: int = 1) -> dict:
     name = {"opened": "opened.payload.json", "synchronize": "synchronize.payload.json"}[action]
-    return retarget(example_payload("pull_request", name), fake=fake, repo=REPO, installation_id=INSTALLATION,
-                    head_sha=sha, pr_number=pr)
+    return retarget(
+        example_payload("pull_request", name),
+        fake=fake,
+        repo=REPO,
+        installation_id=INSTALLATION,
+        head_sha=sha,
+        pr_number=pr,
+    )
 
 
 def completed(fake: FakeGitHub, sha: str, count: int = 1) -> list[dict]:
@@ -144,8 +172,9 @@ def defective_app(tmp: Path) -> Path:
     return app
 
 
-def test_pull_request_opened_ends_in_a_completed_check_run_with_the_report(fake: FakeGitHub, deployment: Deployment,
-                                                                           tmp_path: Path) -> None:
+def test_pull_request_opened_ends_in_a_completed_check_run_with_the_report(
+    fake: FakeGitHub, deployment: Deployment, tmp_path: Path
+) -> None:
     sha = fake.commit(REPO, defective_app(tmp_path))
     deployment.worker()
     assert deployment.send("pull_request", pr_event(fake, "opened", sha)).status_code == 202
@@ -160,13 +189,19 @@ def test_pull_request_opened_ends_in_a_completed_check_run_with_the_report(fake:
     assert "/api/articles" in run["output"]["summary"]
     # the headline root cause comes first: the seeded query on the line it changed
     first = run["annotations"][0]
-    assert (first["path"], first["start_line"], first["annotation_level"]) == \
-        ("app/repositories/articles.py", 26, "failure")
+    assert (first["path"], first["start_line"], first["annotation_level"]) == (
+        "app/repositories/articles.py",
+        26,
+        "failure",
+    )
     assert report["diagnosis"]["subcategory"] == "incorrect_query_logic"
     bypass = [a for a in run["annotations"] if "route-bypasses-service" in a["title"]]
-    assert [(a["path"], a["start_line"], a["annotation_level"]) for a in bypass] == [("app/routes/tags.py", 1, "failure")]
-    assert [(a["path"], a["start_line"], a["annotation_level"]) for a in run["annotations"]] == \
-        [(a["path"], a["start_line"], a["level"]) for a in report["annotations"]]
+    assert [(a["path"], a["start_line"], a["annotation_level"]) for a in bypass] == [
+        ("app/routes/tags.py", 1, "failure")
+    ]
+    assert [(a["path"], a["start_line"], a["annotation_level"]) for a in run["annotations"]] == [
+        (a["path"], a["start_line"], a["level"]) for a in report["annotations"]
+    ]
     assert run["details_url"] == f"{deployment.url}/runs/{run['external_id']}"
     assert fake.rejections == []
     # the token reached git as a header only, never the report
@@ -183,16 +218,22 @@ def test_the_reference_app_passes_the_gate(fake: FakeGitHub, deployment: Deploym
     assert [a for a in run["annotations"] if a["annotation_level"] == "failure"] == []
 
 
-def test_a_broken_config_fails_with_its_line_and_a_rerun_evaluates_again(fake: FakeGitHub,
-                                                                         deployment: Deployment) -> None:
+def test_a_broken_config_fails_with_its_line_and_a_rerun_evaluates_again(
+    fake: FakeGitHub, deployment: Deployment
+) -> None:
     sha = fake.commit(REPO, {"README.md": "x\n", ".github/decaycheck.yml": "suites: [compat]\ngate:\n  nope: 1\n"})
     deployment.worker()
     deployment.send("pull_request", pr_event(fake, "opened", sha))
     first = wait_until(lambda: completed(fake, sha), 120, 0.5, "first run")[0]
     assert first["conclusion"] == "failure"
     assert "decaycheck.yml:3" in first["output"]["summary"]
-    rerun = retarget(example_payload("check_run", "requested_action.payload.json"), fake=fake, repo=REPO,
-                     installation_id=INSTALLATION, head_sha=sha)
+    rerun = retarget(
+        example_payload("check_run", "requested_action.payload.json"),
+        fake=fake,
+        repo=REPO,
+        installation_id=INSTALLATION,
+        head_sha=sha,
+    )
     assert deployment.send("check_run", rerun).status_code == 202
     runs = wait_until(lambda: completed(fake, sha, 2), 120, 0.5, "re-run")
     assert len(runs) == 2 and runs[1]["id"] != first["id"]
@@ -203,8 +244,12 @@ def test_a_newer_push_cancels_the_older_run(fake: FakeGitHub, deployment: Deploy
     new = fake.commit(REPO, {"README.md": "rewritten\n"}, message="second")
     deployment.worker()
     deployment.send("pull_request", pr_event(fake, "opened", old))
-    wait_until(lambda: any(r.get("status") in ("in_progress", "completed") for r in fake.runs_for(old)), 120, 0.2,
-               "old run starts")
+    wait_until(
+        lambda: any(r.get("status") in ("in_progress", "completed") for r in fake.runs_for(old)),
+        120,
+        0.2,
+        "old run starts",
+    )
     deployment.send("pull_request", pr_event(fake, "synchronize", new))
     cancelled = wait_until(lambda: completed(fake, old), 120, 0.5, "old run cancelled")[0]
     assert cancelled["conclusion"] == "cancelled"
@@ -217,8 +262,13 @@ def test_a_newer_push_cancels_the_older_run(fake: FakeGitHub, deployment: Deploy
 
 def test_a_fork_pr_is_evaluated_by_head_sha(fake: FakeGitHub, deployment: Deployment) -> None:
     sha = fake.commit(REPO, {"README.md": "from a fork\n"}, ref="refs/pull/2/head")
-    payload = retarget(example_payload("check_suite", "requested.payload.json"), fake=fake, repo=REPO,
-                       installation_id=INSTALLATION, head_sha=sha)
+    payload = retarget(
+        example_payload("check_suite", "requested.payload.json"),
+        fake=fake,
+        repo=REPO,
+        installation_id=INSTALLATION,
+        head_sha=sha,
+    )
     assert payload["check_suite"]["pull_requests"] == []
     deployment.worker()
     assert deployment.send("check_suite", payload).status_code == 202

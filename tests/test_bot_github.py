@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import jwt
 import pytest
@@ -14,7 +14,7 @@ from bot.auth import app_jwt
 from bot.fetch import FetchError, fetch_commit
 from bot.github import GitHubClient, GitHubError
 from bot.settings import Settings
-from tests.support.fake_github import Fault, FakeGitHub, generate_private_key
+from tests.support.fake_github import FakeGitHub, Fault, generate_private_key
 
 APP_ID = "4242"
 INSTALLATION = 77
@@ -30,8 +30,7 @@ def fake(tmp_path: Path) -> Iterator[FakeGitHub]:
 
 
 def settings_for(fake: FakeGitHub, **overrides: object) -> Settings:
-    values = dict(app_id=APP_ID, private_key=KEYS[0], github_api_url=fake.url, http_backoff_s=0.05,
-                  http_max_wait_s=5.0)
+    values = dict(app_id=APP_ID, private_key=KEYS[0], github_api_url=fake.url, http_backoff_s=0.05, http_max_wait_s=5.0)
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]
 
@@ -138,16 +137,18 @@ def test_retries_give_up_after_the_configured_attempts(fake: FakeGitHub) -> None
     assert len([r for r in fake.requests if r.path.endswith("/check-runs")]) == 3
 
 
-@pytest.mark.parametrize("status,headers", [
-    (403, {"x-ratelimit-remaining": "0", "x-ratelimit-reset": "RESET"}),
-    (429, {"retry-after": "1"}),
-    (403, {"retry-after": "1"}),
-])
+@pytest.mark.parametrize(
+    "status,headers",
+    [
+        (403, {"x-ratelimit-remaining": "0", "x-ratelimit-reset": "RESET"}),
+        (429, {"retry-after": "1"}),
+        (403, {"retry-after": "1"}),
+    ],
+)
 def test_rate_limits_wait_for_the_reset_then_retry(fake: FakeGitHub, status: int, headers: dict) -> None:
     sha = fake.commit(REPO, {"README.md": "x\n"})
     headers = {k: (str(int(time.time()) + 4) if v == "RESET" else v) for k, v in headers.items()}
-    fake.inject(Fault("POST", r"/check-runs$", status, headers=headers,
-                      body='{"message": "API rate limit exceeded"}'))
+    fake.inject(Fault("POST", r"/check-runs$", status, headers=headers, body='{"message": "API rate limit exceeded"}'))
 
     async def go() -> None:
         client = GitHubClient(settings_for(fake))
@@ -208,8 +209,9 @@ def test_fetch_checks_out_the_exact_sha_without_keeping_the_token(fake: FakeGitH
     secret = asyncio.run(token())
     out = fetch_commit(fake.git_url(REPO), first, secret, tmp_path / "co")
     assert (out / "app.py").read_text() == "v = 1\n"
-    stored = "".join(p.read_text(errors="ignore") for p in (out / ".git").rglob("*") if p.is_file()
-                     and p.stat().st_size < 1_000_000)
+    stored = "".join(
+        p.read_text(errors="ignore") for p in (out / ".git").rglob("*") if p.is_file() and p.stat().st_size < 1_000_000
+    )
     assert secret not in stored
     assert fake.git_url(REPO) not in (out / ".git" / "config").read_text()
 

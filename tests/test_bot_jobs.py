@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 import secrets
 import time
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
-from typing import Any, AsyncIterator, Iterator
+from typing import Any
 
 import pytest
 import redis
@@ -36,8 +37,15 @@ def fake(tmp_path: Path) -> Iterator[FakeGitHub]:
 async def ctx(fake: FakeGitHub) -> AsyncIterator[AppContext]:
     """An App context on Redis with no worker running: queued jobs stay queued."""
     prefix = f"dc-test-{secrets.token_hex(6)}"
-    settings = Settings(app_id=APP_ID, private_key=KEYS[0], github_api_url=fake.url, redis_url=REDIS_URL,
-                        redis_prefix=prefix, stale_after_s=3600, public_url="http://decaycheck.test")
+    settings = Settings(
+        app_id=APP_ID,
+        private_key=KEYS[0],
+        github_api_url=fake.url,
+        redis_url=REDIS_URL,
+        redis_prefix=prefix,
+        stale_after_s=3600,
+        public_url="http://decaycheck.test",
+    )
     app = AppContext.build(settings)
     app.queue = await ArqQueue.connect(settings)
     try:
@@ -53,8 +61,16 @@ async def ctx(fake: FakeGitHub) -> AsyncIterator[AppContext]:
 
 
 def request(sha: str, delivery: str, pr: int | None = 3, rerun: bool = False) -> dict[str, Any]:
-    return EvaluationRequest(delivery_id=delivery, event="pull_request", installation_id=INSTALLATION, repo=REPO,
-                             clone_url="unused", head_sha=sha, pr_number=pr, rerun=rerun).model_dump()
+    return EvaluationRequest(
+        delivery_id=delivery,
+        event="pull_request",
+        installation_id=INSTALLATION,
+        repo=REPO,
+        clone_url="unused",
+        head_sha=sha,
+        pr_number=pr,
+        rerun=rerun,
+    ).model_dump()
 
 
 async def test_one_run_per_commit_and_config_unless_rerun(fake: FakeGitHub, ctx: AppContext) -> None:

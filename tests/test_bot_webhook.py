@@ -10,8 +10,8 @@ import json
 import socket
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import httpx
 import pytest
@@ -20,8 +20,14 @@ import uvicorn
 from bot.settings import Settings
 from bot.signature import sign
 from bot.web.app import create_app
-from tests.support.fake_github import (FakeGitHub, example_payload, generate_private_key, retarget, send_webhook,
-                                       wait_until)
+from tests.support.fake_github import (
+    FakeGitHub,
+    example_payload,
+    generate_private_key,
+    retarget,
+    send_webhook,
+    wait_until,
+)
 
 APP_ID = "5151"
 INSTALLATION = 31
@@ -54,8 +60,15 @@ def fake(tmp_path: Path) -> Iterator[FakeGitHub]:
 
 @pytest.fixture()
 def service(fake: FakeGitHub, tmp_path: Path) -> Iterator[Service]:
-    settings = Settings(app_id=APP_ID, private_key=KEYS[0], webhook_secret=SECRET, github_api_url=fake.url,
-                        public_url="http://decaycheck.test", workdir=tmp_path, http_backoff_s=0.05)
+    settings = Settings(
+        app_id=APP_ID,
+        private_key=KEYS[0],
+        webhook_secret=SECRET,
+        github_api_url=fake.url,
+        public_url="http://decaycheck.test",
+        workdir=tmp_path,
+        http_backoff_s=0.05,
+    )
     svc = Service(settings)
     yield svc
     svc.stop()
@@ -67,8 +80,9 @@ def _empty_repo(fake: FakeGitHub) -> str:
 
 
 def _payload(fake: FakeGitHub, event: str, name: str, sha: str, pr: int | None = 9) -> dict:
-    return retarget(example_payload(event, name), fake=fake, repo=REPO, installation_id=INSTALLATION,
-                    head_sha=sha, pr_number=pr)
+    return retarget(
+        example_payload(event, name), fake=fake, repo=REPO, installation_id=INSTALLATION, head_sha=sha, pr_number=pr
+    )
 
 
 def test_forged_missing_and_unsigned_deliveries_are_refused(fake: FakeGitHub, service: Service) -> None:
@@ -84,9 +98,18 @@ def test_forged_missing_and_unsigned_deliveries_are_refused(fake: FakeGitHub, se
     assert fake.check_runs == {}
 
 
-@pytest.mark.parametrize("raw", [b"not json", b"[1, 2]", b'{"action": "opened"}', b'{"action": "opened", '
-                                 b'"installation": {"id": 1}, "repository": {"full_name": "a/b", "clone_url": "x"},'
-                                 b' "pull_request": {"number": 1, "head": {"sha": "nope"}}}', b"\xff\xfe"])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"not json",
+        b"[1, 2]",
+        b'{"action": "opened"}',
+        b'{"action": "opened", '
+        b'"installation": {"id": 1}, "repository": {"full_name": "a/b", "clone_url": "x"},'
+        b' "pull_request": {"number": 1, "head": {"sha": "nope"}}}',
+        b"\xff\xfe",
+    ],
+)
 def test_malformed_payloads_get_400_and_the_service_keeps_serving(service: Service, raw: bytes) -> None:
     r = send_webhook(service.url, "pull_request", None, SECRET, raw=raw)
     assert r.status_code == 400
@@ -99,9 +122,15 @@ def test_a_delivery_without_event_header_is_malformed(service: Service) -> None:
     assert r.status_code == 400
 
 
-PR_ACTIONS = ["opened.payload.json", "opened.with-null-body.json", "opened.with-organization.payload.json",
-              "synchronize.payload.json", "reopened.payload.json", "reopened.with-organization.payload.json",
-              "ready_for_review.with-installation.payload.json"]
+PR_ACTIONS = [
+    "opened.payload.json",
+    "opened.with-null-body.json",
+    "opened.with-organization.payload.json",
+    "synchronize.payload.json",
+    "reopened.payload.json",
+    "reopened.with-organization.payload.json",
+    "ready_for_review.with-installation.payload.json",
+]
 
 
 @pytest.mark.parametrize("name", PR_ACTIONS)
@@ -112,8 +141,11 @@ def test_pull_request_events_open_a_check_run_that_completes(fake: FakeGitHub, s
         payload["installation"] = {"id": INSTALLATION}
     r = send_webhook(service.url, "pull_request", payload, SECRET)
     assert r.status_code == 202, r.text
-    run = wait_until(lambda: next((x for x in fake.runs_for(sha) if x.get("status") == "completed"), None), 120,
-                     message="completed check run")
+    run = wait_until(
+        lambda: next((x for x in fake.runs_for(sha) if x.get("status") == "completed"), None),
+        120,
+        message="completed check run",
+    )
     assert run["name"] == "decaycheck"
     assert run["history"][:2] == ["queued", "in_progress"]
     assert run["details_url"].startswith("http://decaycheck.test/runs/")
@@ -121,13 +153,21 @@ def test_pull_request_events_open_a_check_run_that_completes(fake: FakeGitHub, s
     assert fake.rejections == []
 
 
-@pytest.mark.parametrize("event,name", [
-    ("pull_request", "closed.payload.json"), ("pull_request", "converted_to_draft.with-installation.payload.json"),
-    ("check_suite", "completed.payload.json"), ("check_run", "created.payload.json"),
-    ("check_run", "completed.payload.json"), ("ping", "payload.json"), ("ping", "with-app_id.payload.json"),
-])
-def test_events_that_ask_for_nothing_are_acknowledged_and_ignored(fake: FakeGitHub, service: Service,
-                                                                   event: str, name: str) -> None:
+@pytest.mark.parametrize(
+    "event,name",
+    [
+        ("pull_request", "closed.payload.json"),
+        ("pull_request", "converted_to_draft.with-installation.payload.json"),
+        ("check_suite", "completed.payload.json"),
+        ("check_run", "created.payload.json"),
+        ("check_run", "completed.payload.json"),
+        ("ping", "payload.json"),
+        ("ping", "with-app_id.payload.json"),
+    ],
+)
+def test_events_that_ask_for_nothing_are_acknowledged_and_ignored(
+    fake: FakeGitHub, service: Service, event: str, name: str
+) -> None:
     sha = _empty_repo(fake)
     r = send_webhook(service.url, event, _payload(fake, event, name, sha), SECRET)
     assert r.status_code == 200 and r.json()["outcome"] == "ignored"
@@ -135,28 +175,39 @@ def test_events_that_ask_for_nothing_are_acknowledged_and_ignored(fake: FakeGitH
     assert fake.check_runs == {}
 
 
-@pytest.mark.parametrize("event,name", [
-    ("installation", "created.payload.json"), ("installation", "created.with-requester.payload.json"),
-    ("installation", "deleted.payload.json"), ("installation", "new_permissions_accepted.payload.json"),
-    ("installation", "suspend.payload.json"), ("installation", "unsuspend.payload.json"),
-    ("installation_repositories", "added.payload.json"), ("installation_repositories", "removed.payload.json"),
-])
+@pytest.mark.parametrize(
+    "event,name",
+    [
+        ("installation", "created.payload.json"),
+        ("installation", "created.with-requester.payload.json"),
+        ("installation", "deleted.payload.json"),
+        ("installation", "new_permissions_accepted.payload.json"),
+        ("installation", "suspend.payload.json"),
+        ("installation", "unsuspend.payload.json"),
+        ("installation_repositories", "added.payload.json"),
+        ("installation_repositories", "removed.payload.json"),
+    ],
+)
 def test_installation_events_are_recorded(service: Service, event: str, name: str) -> None:
     r = send_webhook(service.url, event, example_payload(event, name), SECRET)
     assert r.status_code == 202
     assert r.json()["jobs"] == [f"{event}.{example_payload(event, name)['action']}"]
 
 
-@pytest.mark.parametrize("name,prs", [("requested.payload.json", 0), ("requested.with-organization.payload.json", 0),
-                                      ("rerequested.payload.json", 1)])
+@pytest.mark.parametrize(
+    "name,prs",
+    [("requested.payload.json", 0), ("requested.with-organization.payload.json", 0), ("rerequested.payload.json", 1)],
+)
 def test_check_suite_requests_evaluate_the_head_sha_even_without_pull_requests(
-        fake: FakeGitHub, service: Service, name: str, prs: int) -> None:
+    fake: FakeGitHub, service: Service, name: str, prs: int
+) -> None:
     sha = _empty_repo(fake)
     payload = _payload(fake, "check_suite", name, sha)
     assert len(payload["check_suite"]["pull_requests"]) == prs
     assert send_webhook(service.url, "check_suite", payload, SECRET).status_code == 202
-    wait_until(lambda: any(x.get("status") == "completed" for x in fake.runs_for(sha)), 120,
-               message="completed check run")
+    wait_until(
+        lambda: any(x.get("status") == "completed" for x in fake.runs_for(sha)), 120, message="completed check run"
+    )
 
 
 @pytest.mark.parametrize("name", ["rerequested.payload.json", "requested_action.payload.json"])
@@ -168,8 +219,7 @@ def test_check_run_rerun_requests_start_a_new_run(fake: FakeGitHub, service: Ser
     send_webhook(service.url, "pull_request", opened, SECRET)  # same commit again: deduplicated
     again = _payload(fake, "check_run", name, sha)
     assert send_webhook(service.url, "check_run", again, SECRET).status_code == 202
-    wait_until(lambda: sum(x.get("status") == "completed" for x in fake.runs_for(sha)) == 2, 120,
-               message="second run")
+    wait_until(lambda: sum(x.get("status") == "completed" for x in fake.runs_for(sha)) == 2, 120, message="second run")
     time.sleep(0.5)
     assert len(fake.runs_for(sha)) == 2
 
@@ -207,8 +257,9 @@ def test_the_webhook_answers_fast(fake: FakeGitHub, service: Service) -> None:
 def test_health_metrics_and_run_pages(fake: FakeGitHub, service: Service) -> None:
     sha = _empty_repo(fake)
     send_webhook(service.url, "pull_request", _payload(fake, "pull_request", "opened.payload.json", sha), SECRET)
-    run = wait_until(lambda: next((x for x in fake.runs_for(sha) if x.get("status") == "completed"), None), 120,
-                     message="run")
+    run = wait_until(
+        lambda: next((x for x in fake.runs_for(sha) if x.get("status") == "completed"), None), 120, message="run"
+    )
     run_id = run["external_id"]
     page = httpx.get(f"{service.url}/runs/{run_id}")
     assert page.status_code == 200 and sha in page.text and "text/html" in page.headers["content-type"]

@@ -41,8 +41,12 @@ def test_declared_framework_decides_the_runtime(tmp_path: Path) -> None:
 
 def test_level_expands_and_keys_override(tmp_path: Path) -> None:
     r = resolve(_repo(tmp_path, "constraints:\n  level: L3\n  framework: express\n  database: sqlite\n"))
-    assert r.constraints.declared() == {"framework": "express", "architecture": "clean", "database": "sqlite",
-                                        "orm": "sequelize"}
+    assert r.constraints.declared() == {
+        "framework": "express",
+        "architecture": "clean",
+        "database": "sqlite",
+        "orm": "sequelize",
+    }
     assert r.database == "sqlite"
     r = resolve(_repo(tmp_path, "constraints:\n  level: L3\n  orm: none\n"))
     assert r.constraints.declared() == {"architecture": "clean", "database": "postgresql", "orm": "none"}
@@ -67,22 +71,29 @@ limits: {install_s: 100, start_s: 5, suite_s: 30, memory_mb: 512}
     r = resolve(_repo(tmp_path, text, files={"service/requirements.txt": ""}))
     app = r.config.app
     assert r.app_dir == (tmp_path / "service").resolve() and r.port == 9000
-    assert (app.install, app.start, app.api_prefix, app.health_path) == ("pip install .", "python main.py", "/v1",
-                                                                          "/healthz")
+    assert (app.install, app.start, app.api_prefix, app.health_path) == (
+        "pip install .",
+        "python main.py",
+        "/v1",
+        "/healthz",
+    )
     assert app.env == {"SECRET_KEY": "dev", "WORKERS": "2", "DEBUG": "false"}
     assert r.config.suites == ["strict"] and r.config.gate.min_assert_pct == 90
     assert r.config.limits.memory_mb == 512 and r.source is not None
 
 
-@pytest.mark.parametrize(("text", "line", "key", "problem"), [
-    ("app:\n  port: 8080\n  prot: 1\n", 3, "app.prot", "unknown key"),
-    ("suites: [compat]\nconstraints:\n\n  orm: hibernate\n", 4, "constraints.orm", "hibernate"),
-    ("app:\n  port: eighty\n", 2, "app.port", "integer"),
-    ("suites:\n  - compat\n  - fuzz\n", 3, "suites.1", "expected 'compat' or 'strict'"),
-    ("limits: {install_s: -1}\n", 1, "limits.install_s", "greater than 0"),
-    ("gate:\n  pass_at_1: maybe\n", 2, "gate.pass_at_1", "boolean"),
-    ("app:\n  health_path: health\n", 2, "app.health_path", "must start with '/'"),
-])
+@pytest.mark.parametrize(
+    ("text", "line", "key", "problem"),
+    [
+        ("app:\n  port: 8080\n  prot: 1\n", 3, "app.prot", "unknown key"),
+        ("suites: [compat]\nconstraints:\n\n  orm: hibernate\n", 4, "constraints.orm", "hibernate"),
+        ("app:\n  port: eighty\n", 2, "app.port", "integer"),
+        ("suites:\n  - compat\n  - fuzz\n", 3, "suites.1", "expected 'compat' or 'strict'"),
+        ("limits: {install_s: -1}\n", 1, "limits.install_s", "greater than 0"),
+        ("gate:\n  pass_at_1: maybe\n", 2, "gate.pass_at_1", "boolean"),
+        ("app:\n  health_path: health\n", 2, "app.health_path", "must start with '/'"),
+    ],
+)
 def test_errors_name_file_line_and_key(tmp_path: Path, text: str, line: int, key: str, problem: str) -> None:
     with pytest.raises(ConfigError) as info:
         load(_repo(tmp_path, text))

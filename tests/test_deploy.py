@@ -52,7 +52,8 @@ def throwaway_private_key() -> str:
     from cryptography.hazmat.primitives.asymmetric import rsa
 
     pem = rsa.generate_private_key(public_exponent=65537, key_size=2048).private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
     return pem.decode().strip().replace("\n", "\\n")
 
 
@@ -60,7 +61,7 @@ def on_host_network(compose_file: Path, folder: Path) -> Path:
     """The compose file with every service on the host network (this engine has no bridge):
     `network_mode: host`, no published ports, Redis bound to loopback. Everything else is as shipped."""
     config = yaml.safe_load(compose_file.read_text())
-    for name, service in config["services"].items():
+    for _name, service in config["services"].items():
         service["network_mode"] = "host"
         service.pop("ports", None)
         if "build" in service:
@@ -77,30 +78,42 @@ def compose_project(tmp_path: Path) -> Iterator[tuple[list[str], dict[str, str],
     if os.environ.get("DECAYCHECK_SKIP_DOCKER") == "1":
         pytest.skip("DECAYCHECK_SKIP_DOCKER=1")
     env_file = tmp_path / "decaycheck.env"
-    env_file.write_text("DECAYCHECK_APP_ID=12345\nDECAYCHECK_WEBHOOK_SECRET=compose-test\n"
-                        f"DECAYCHECK_PRIVATE_KEY={throwaway_private_key()}\n")
+    env_file.write_text(
+        "DECAYCHECK_APP_ID=12345\nDECAYCHECK_WEBHOOK_SECRET=compose-test\n"
+        f"DECAYCHECK_PRIVATE_KEY={throwaway_private_key()}\n"
+    )
     web_port, redis_port = free_port(), free_port()
-    env = {**os.environ,
-           "DECAYCHECK_ENV_FILE": str(env_file),
-           "DECAYCHECK_IMAGE": "decaycheck:compose-test",
-           "DECAYCHECK_PYTHON_BASE": "decaycheck/python:local",
-           "DECAYCHECK_BUILD_NETWORK": "host",
-           "DECAYCHECK_REDIS_IMAGE": "decaycheck/redis:local",
-           "DECAYCHECK_DOCKER_IMAGES": "local",
-           "DECAYCHECK_DOCKER_GID": str(os.stat("/var/run/docker.sock").st_gid),
-           "DECAYCHECK_LISTEN_HOST": "127.0.0.1",
-           "DECAYCHECK_LISTEN_PORT": str(web_port),
-           "DECAYCHECK_REDIS_PORT": str(redis_port),
-           "DECAYCHECK_REDIS_URL": f"redis://127.0.0.1:{redis_port}/0"}
-    base = [*compose_command(), "-p", f"decaycheck-test-{uuid.uuid4().hex[:8]}",
-            "-f", str(on_host_network(DEPLOY / "compose.yml", tmp_path))]
+    env = {
+        **os.environ,
+        "DECAYCHECK_ENV_FILE": str(env_file),
+        "DECAYCHECK_IMAGE": "decaycheck:compose-test",
+        "DECAYCHECK_PYTHON_BASE": "decaycheck/python:local",
+        "DECAYCHECK_BUILD_NETWORK": "host",
+        "DECAYCHECK_REDIS_IMAGE": "decaycheck/redis:local",
+        "DECAYCHECK_DOCKER_IMAGES": "local",
+        "DECAYCHECK_DOCKER_GID": str(os.stat("/var/run/docker.sock").st_gid),
+        "DECAYCHECK_LISTEN_HOST": "127.0.0.1",
+        "DECAYCHECK_LISTEN_PORT": str(web_port),
+        "DECAYCHECK_REDIS_PORT": str(redis_port),
+        "DECAYCHECK_REDIS_URL": f"redis://127.0.0.1:{redis_port}/0",
+    }
+    base = [
+        *compose_command(),
+        "-p",
+        f"decaycheck-test-{uuid.uuid4().hex[:8]}",
+        "-f",
+        str(on_host_network(DEPLOY / "compose.yml", tmp_path)),
+    ]
     try:
         yield base, env, web_port
     finally:
         subprocess.run([*base, "down", "-v", "--remove-orphans", "-t", "5"], env=env, capture_output=True, timeout=120)
         # Earlier builds of the test image, superseded by this one.
-        subprocess.run(["docker", "image", "prune", "-f", "--filter", "label=org.opencontainers.image.title=decaycheck"],
-                       capture_output=True, timeout=120)
+        subprocess.run(
+            ["docker", "image", "prune", "-f", "--filter", "label=org.opencontainers.image.title=decaycheck"],
+            capture_output=True,
+            timeout=120,
+        )
 
 
 @pytest.mark.docker
@@ -126,15 +139,19 @@ def test_compose_starts_the_service_answering_healthz(compose_project: tuple[lis
     ps = subprocess.run([*base, "ps", "-q", "worker"], env=env, capture_output=True, text=True)
     worker_ids = ps.stdout.split()
     assert worker_ids, logs[-3000:]
-    state = subprocess.run(["docker", "inspect", "-f", "{{.State.Status}} {{.HostConfig.ReadonlyRootfs}}",
-                            *worker_ids], capture_output=True, text=True).stdout.split()
+    state = subprocess.run(
+        ["docker", "inspect", "-f", "{{.State.Status}} {{.HostConfig.ReadonlyRootfs}}", *worker_ids],
+        capture_output=True,
+        text=True,
+    ).stdout.split()
     assert state[:2] == ["running", "true"], logs[-3000:]
 
 
 def test_compose_files_are_valid() -> None:
     env = {**os.environ, "DECAYCHECK_ENV_FILE": str(DEPLOY / "decaycheck.env.example")}
-    res = subprocess.run([*compose_command(), "-f", str(DEPLOY / "compose.yml"), "config", "-q"], env=env,
-                         capture_output=True, text=True)
+    res = subprocess.run(
+        [*compose_command(), "-f", str(DEPLOY / "compose.yml"), "config", "-q"], env=env, capture_output=True, text=True
+    )
     assert res.returncode == 0, res.stderr
     config = yaml.safe_load((DEPLOY / "compose.yml").read_text())
     assert set(config["services"]) == {"web", "worker", "redis"}
@@ -191,5 +208,9 @@ def test_helm_chart_is_structurally_sound() -> None:
     assert {"Deployment", "Service", "StatefulSet", "Secret"} <= kinds
     worker = (CHART / "templates" / "worker.yaml").read_text()
     assert "DECAYCHECK_SANDBOX" in worker and "docker.sock" in worker
-    assert values["sandbox"]["images"] == {"python": "python:3.11-slim", "node": "node:20-slim",
-                                           "postgres": "postgres:16", "runner": "decaycheck/suite-runner:0.1.0"}
+    assert values["sandbox"]["images"] == {
+        "python": "python:3.11-slim",
+        "node": "node:20-slim",
+        "postgres": "postgres:16",
+        "runner": "decaycheck/suite-runner:0.1.0",
+    }

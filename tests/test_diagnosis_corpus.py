@@ -24,16 +24,25 @@ from tests.support.variants import Variant, load_all
 
 pytestmark = pytest.mark.slow
 
-VARIANTS = sorted((v for v in load_all(expecting="diagnosis") if v.name.startswith("diag_")),
-                  key=lambda v: (v.base, v.name))
-LOGIC = ("auth_misconfiguration", "incorrect_query_logic", "database_runtime_error", "state_propagation_failure",
-         "framework_idiosyncrasy", "business_logic_defect")
+VARIANTS = sorted(
+    (v for v in load_all(expecting="diagnosis") if v.name.startswith("diag_")), key=lambda v: (v.base, v.name)
+)
+LOGIC = (
+    "auth_misconfiguration",
+    "incorrect_query_logic",
+    "database_runtime_error",
+    "state_propagation_failure",
+    "framework_idiosyncrasy",
+    "business_logic_defect",
+)
 OTHERS = ("server_startup_failure", "incomplete_implementation", "constraint_violation", "schema_format_error", "other")
 NODE = {"express", "fastify", "hono", "koa"}
 
 
 def test_corpus_covers_the_taxonomy_across_frameworks() -> None:
-    cells = Counter(label(v.expect["diagnosis"]["category"], v.expect["diagnosis"].get("subcategory")) for v in VARIANTS)
+    cells = Counter(
+        label(v.expect["diagnosis"]["category"], v.expect["diagnosis"].get("subcategory")) for v in VARIANTS
+    )
     assert all(cells[name] >= 3 for name in LOGIC), cells
     assert all(cells[name] >= 2 for name in OTHERS), cells
     bases = {v.base for v in VARIANTS}
@@ -50,7 +59,10 @@ def test_headline_cause_names_the_seeded_defect(variant: Variant, tmp_path: Path
     expected = variant.expect["diagnosis"]
     result = score(expected, report.diagnosis)
     where = [(e.path, e.line, e.end_line) for e in report.diagnosis.evidence]
-    assert (report.diagnosis.category, report.diagnosis.subcategory) == (expected["category"], expected.get("subcategory"))
+    assert (report.diagnosis.category, report.diagnosis.subcategory) == (
+        expected["category"],
+        expected.get("subcategory"),
+    )
     assert result.location, f"{expected['path']}:{expected.get('line')} not in {where}"
 
 

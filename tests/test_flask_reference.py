@@ -54,6 +54,6 @@ def test_server_is_gone_once_the_block_ends() -> None:
 
 def test_an_app_that_exits_fails_fast_with_its_log(tmp_path: Path) -> None:
     (tmp_path / "run.sh").write_text("#!/bin/sh\necho cannot start >&2\nexit 3\n")
-    with pytest.raises(AppStartError, match="exited with 3(.|\\n)*cannot start"):
+    with pytest.raises(AppStartError, match=r"exited with 3(.|\n)*cannot start"):
         with running_app(tmp_path, start_timeout_s=30):
             pass

@@ -43,8 +43,10 @@ RAW_SQL = re.compile(r"""sequelize\s*\.\s*query\s*\(|\bliteral\s*\(|\.query\s*\(
 REQUIRE = re.compile(r"""require\(\s*['"]([^'"]+)['"]\s*\)""")
 
 
-@pytest.fixture(params=[(app, "postgresql") for app in NODE_APPS] + [(app, "sqlite") for app in SQLITE_VARIANTS],
-                ids=lambda p: f"{p[0]}-{p[1]}")
+@pytest.fixture(
+    params=[(app, "postgresql") for app in NODE_APPS] + [(app, "sqlite") for app in SQLITE_VARIANTS],
+    ids=lambda p: f"{p[0]}-{p[1]}",
+)
 def base_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A fresh server of one app on a fresh database, one per test."""
     app, database = request.param
@@ -79,11 +81,15 @@ def test_framework_traps_are_handled(base_url: str) -> None:
     json_headers = {"Content-Type": "application/json"}
     name = f"trap{uuid.uuid4().hex[:10]}"
     with httpx.Client(timeout=10.0) as client:
-        user = client.post(f"{api}/users", json={"user": {"username": name, "email": f"{name}@example.org",
-                                                          "password": "secret-pass"}}).json()["user"]
+        user = client.post(
+            f"{api}/users", json={"user": {"username": name, "email": f"{name}@example.org", "password": "secret-pass"}}
+        ).json()["user"]
         auth = {**json_headers, "Authorization": f"Token {user['token']}"}
-        slug = client.post(f"{api}/articles", headers=auth, json={"article": {
-            "title": "Trap article", "description": "d", "body": "b", "tagList": []}}).json()["article"]["slug"]
+        slug = client.post(
+            f"{api}/articles",
+            headers=auth,
+            json={"article": {"title": "Trap article", "description": "d", "body": "b", "tagList": []}},
+        ).json()["article"]["slug"]
 
         favorite = client.post(f"{api}/articles/{slug}/favorite", headers=auth, content=b"")
         assert (favorite.status_code, favorite.json()["article"]["favorited"]) == (200, True)

@@ -45,7 +45,8 @@ def test_express_on_sqlite_scores_290(tmp_path: Path) -> None:
     assert report.startup == "ok", report.server_log_tail[-3000:]
     assert any("installing (npm install" in line for line in progress), progress
     assert (report.assertions_passed, report.assertions_total) == (290, 290), [
-        f.id for r in report.requests for f in r.failures][:10]
+        f.id for r in report.requests for f in r.failures
+    ][:10]
     assert sorted(f.id for r in report.requests for f in r.failures) == VARIANT.expect["compat"]
     evidence = report.evidence
     assert evidence is not None and evidence.collected

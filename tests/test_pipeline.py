@@ -28,12 +28,15 @@ APPS = Path(__file__).parent / "apps"
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.mark.parametrize(("name", "startup", "in_log"), [
-    ("broken_install", "install_failed", "requirements.txt"),
-    ("broken_exits", "start_failed", "DATABASE_URL points to a database"),
-    ("broken_health_500", "health_timeout", '"GET /api/health-check HTTP/1.1" 500'),
-    ("broken_never_binds", "health_timeout", "waiting for the message broker"),
-])
+@pytest.mark.parametrize(
+    ("name", "startup", "in_log"),
+    [
+        ("broken_install", "install_failed", "requirements.txt"),
+        ("broken_exits", "start_failed", "DATABASE_URL points to a database"),
+        ("broken_health_500", "health_timeout", '"GET /api/health-check HTTP/1.1" 500'),
+        ("broken_never_binds", "health_timeout", "waiting for the message broker"),
+    ],
+)
 def test_broken_apps_get_their_startup_status(name: str, startup: str, in_log: str) -> None:
     progress: list[str] = []
     report = evaluate(APPS / name, on_progress=progress.append)
@@ -114,8 +117,13 @@ def test_resources_group_requests() -> None:
 
 def test_flask_reference_app_scores_290_through_the_cli(tmp_path: Path) -> None:
     out = tmp_path / "flask.json"
-    proc = subprocess.run([sys.executable, "-m", "bot.cli", "run", str(APPS / "flask"), "--json", str(out)],
-                          cwd=ROOT, capture_output=True, text=True, timeout=900)
+    proc = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "run", str(APPS / "flask"), "--json", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     report = json.loads(out.read_text())
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     assert (report["assertions_passed"], report["assertions_total"]) == (290, 290)
@@ -146,9 +154,14 @@ def test_terminated_run_leaves_nothing_behind(tmp_path: Path) -> None:
     shutil.copytree(APPS / "broken_never_binds", repo)
     (repo / ".github/decaycheck.yml").write_text("limits: {start_s: 120}\n")
     work = tmp_path / "work"
-    proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "run", str(repo)], cwd=ROOT, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            env={**os.environ, "DECAYCHECK_WORK_DIR": str(work)})
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "run", str(repo)],
+        cwd=ROOT,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "DECAYCHECK_WORK_DIR": str(work)},
+    )
     try:
         seen = ""
         deadline = time.monotonic() + 300

@@ -23,8 +23,7 @@ DATABASES = ["sqlite", "postgresql"]
 COMPAT_TOTAL = 290
 
 
-@pytest.fixture(params=[(app, db) for app in FRAMEWORKS for db in DATABASES],
-                ids=lambda param: "-".join(param))
+@pytest.fixture(params=[(app, db) for app in FRAMEWORKS for db in DATABASES], ids=lambda param: "-".join(param))
 def base_url(request: pytest.FixtureRequest) -> Iterator[str]:
     """A fresh server of one app on a fresh database of one kind, per test."""
     app, database = request.param

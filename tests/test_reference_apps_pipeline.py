@@ -27,7 +27,8 @@ def test_reference_app_scores_290_in_the_local_pod(name: str) -> None:
     assert report.error is None and report.config_error is None, report.error or report.config_error
     assert report.startup == "ok", report.server_log_tail[-2000:]
     assert (report.assertions_passed, report.assertions_total) == (290, 290), [
-        f.id for r in report.requests for f in r.failures][:10]
+        f.id for r in report.requests for f in r.failures
+    ][:10]
     assert report.pass_at_1 and report.gate_passed
     assert report.diagnosis is not None and report.diagnosis.category == "none"
     assert report.timings["total"] > 0

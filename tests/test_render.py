@@ -10,10 +10,19 @@ from conduit_suite.result import AssertionFailure, RequestResult, SuiteResult
 
 
 def _suite(name: str, passed: int, total: int) -> SuiteResult:
-    failures = [AssertionFailure(assertion="articlesCount equals 0", operation="GetArticlesFeed", expected=0,
-                                 actual=2)] * (total - passed)
-    request = RequestResult(name="feed", operation="GetArticlesFeed", method="GET", path="/api/articles/feed",
-                            status=200, passed=passed, total=total, failures=failures)
+    failures = [
+        AssertionFailure(assertion="articlesCount equals 0", operation="GetArticlesFeed", expected=0, actual=2)
+    ] * (total - passed)
+    request = RequestResult(
+        name="feed",
+        operation="GetArticlesFeed",
+        method="GET",
+        path="/api/articles/feed",
+        status=200,
+        passed=passed,
+        total=total,
+        failures=failures,
+    )
     return SuiteResult(suite=name, base_url="http://127.0.0.1:1", api_prefix="/api", requests=[request])
 
 

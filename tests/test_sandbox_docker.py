@@ -30,8 +30,11 @@ from tests.support.variants import APPS
 
 pytestmark = [pytest.mark.docker, pytest.mark.slow]
 
-SECRETS = {"DECAYCHECK_WEBHOOK_SECRET": "webhook-sentinel-7f3a", "DECAYCHECK_PRIVATE_KEY": "key-sentinel-91bc",
-           "GITHUB_TOKEN": "token-sentinel-55d0"}
+SECRETS = {
+    "DECAYCHECK_WEBHOOK_SECRET": "webhook-sentinel-7f3a",
+    "DECAYCHECK_PRIVATE_KEY": "key-sentinel-91bc",
+    "GITHUB_TOKEN": "token-sentinel-55d0",
+}
 
 
 @pytest.fixture(scope="module")
@@ -55,8 +58,10 @@ def _local_images(monkeypatch: pytest.MonkeyPatch, engine: DockerBackend) -> Ite
 
 def leftovers(backend: DockerBackend) -> tuple[list[str], list[str]]:
     client = backend.client
-    return ([c.name for c in client.containers.list(all=True, filters={"label": LABEL})],
-            [v.name for v in client.volumes.list(filters={"label": LABEL})])
+    return (
+        [c.name for c in client.containers.list(all=True, filters={"label": LABEL})],
+        [v.name for v in client.volumes.list(filters={"label": LABEL})],
+    )
 
 
 def scores(report: Report) -> list[tuple[str, int, int]]:
@@ -124,7 +129,8 @@ def test_bad_requirements_get_install_failed(tmp_path: Path) -> None:
     assert report.startup == "install_failed"
 
 
-PROBE = """
+PROBE = (
+    """
     import json, os, socket
     facts = {}
     status = dict(line.split(":\\t", 1) for line in open("/proc/self/status").read().splitlines() if ":\\t" in line)
@@ -150,7 +156,9 @@ PROBE = """
     facts["env"] = dict(os.environ)
     facts["install_env"] = open("install-env.txt").read()
     print("PROBE " + json.dumps(facts), flush=True)
-""" + HEALTHY_SERVER
+"""
+    + HEALTHY_SERVER
+)
 
 
 def test_pod_is_isolated_unprivileged_and_secret_free(tmp_path: Path, engine: DockerBackend) -> None:
@@ -190,8 +198,8 @@ def test_pod_is_isolated_unprivileged_and_secret_free(tmp_path: Path, engine: Do
         stop.set()
         sentinel.close()
     assert report.startup == "ok", report.server_log_tail
-    line = next(l for l in report.server_log_tail.splitlines() if l.startswith("PROBE "))
-    facts = json.loads(line[len("PROBE "):])
+    line = next(ln for ln in report.server_log_tail.splitlines() if ln.startswith("PROBE "))
+    facts = json.loads(line[len("PROBE ") :])
 
     assert facts["interfaces"] == ["lo"]
     assert facts["postgres"] == "127.0.0.1"
@@ -230,8 +238,12 @@ def test_failed_pod_leaves_nothing_behind(engine: DockerBackend, tmp_path: Path)
 
 
 def test_image_settings_name_official_images_unless_told_otherwise() -> None:
-    assert images_from_env({}).model_dump() == {"python": "python:3.11-slim", "node": "node:20-slim",
-                                                "postgres": "postgres:16", "runner": "decaycheck/suite-runner:0.1.0"}
+    assert images_from_env({}).model_dump() == {
+        "python": "python:3.11-slim",
+        "node": "node:20-slim",
+        "postgres": "postgres:16",
+        "runner": "decaycheck/suite-runner:0.1.0",
+    }
     assert images_from_env({"DECAYCHECK_DOCKER_IMAGES": "local"}) == LOCAL
     custom = images_from_env({"DECAYCHECK_DOCKER_IMAGES": '{"postgres": "postgres:16.4"}'})
     assert (custom.postgres, custom.python) == ("postgres:16.4", "python:3.11-slim")

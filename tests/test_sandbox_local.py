@@ -22,7 +22,7 @@ from checks.workspace import cache_dir
 
 pytestmark = pytest.mark.slow
 
-PROBE = textwrap.dedent('''
+PROBE = textwrap.dedent("""
     import json, os, socket, subprocess, sys, threading, time
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -67,7 +67,7 @@ PROBE = textwrap.dedent('''
     threading.Thread(target=server.serve_forever, daemon=True).start()
     print("probe ready", flush=True)
     time.sleep(3600)
-''')
+""")
 
 
 @pytest.fixture(scope="module")
@@ -87,12 +87,27 @@ def app(tmp_path: Path) -> Path:
     return app
 
 
-def _pod(backend: LocalBackend, app: Path, work: Path, *, database_kind: str = "sqlite", start: str = "./run.sh",
-         env: dict[str, str] | None = None, **limits: float) -> tuple:
+def _pod(
+    backend: LocalBackend,
+    app: Path,
+    work: Path,
+    *,
+    database_kind: str = "sqlite",
+    start: str = "./run.sh",
+    env: dict[str, str] | None = None,
+    **limits: float,
+) -> tuple:
     plan = runtimes.install_plan("python", app, None, {})
-    spec = PodSpec(runtime="python", database=database_kind, start=start, env={**plan.env, **(env or {})},
-                   ro_paths=plan.ro_paths, suites=[], frozen_dirs=[".venv"],
-                   limits=Limits(start_s=limits.get("start_s", 20), memory_mb=int(limits.get("memory_mb", 1024))))
+    spec = PodSpec(
+        runtime="python",
+        database=database_kind,
+        start=start,
+        env={**plan.env, **(env or {})},
+        ro_paths=plan.ro_paths,
+        suites=[],
+        frozen_dirs=[".venv"],
+        limits=Limits(start_s=limits.get("start_s", 20), memory_mb=int(limits.get("memory_mb", 1024))),
+    )
     work.mkdir(exist_ok=True)
     result = backend.run_pod(app, work, spec)
     probe = json.loads((app / "probe.json").read_text()) if (app / "probe.json").exists() else None
@@ -130,17 +145,25 @@ def test_pod_reaches_only_its_own_loopback(backend: LocalBackend, app: Path, tmp
     assert set(probe["connect"].values()) == {"ConnectionRefusedError"}, probe["connect"]
 
 
-def test_sandbox_sees_no_secrets_and_runs_unprivileged(backend: LocalBackend, app: Path, tmp_path: Path,
-                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_sandbox_sees_no_secrets_and_runs_unprivileged(
+    backend: LocalBackend, app: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     secret = uuid.uuid4().hex
     monkeypatch.setenv("DECAYCHECK_WEBHOOK_SECRET", secret)
     monkeypatch.setenv("GITHUB_TOKEN", secret)
-    plan = runtimes.install_plan("python", app, "env > install-env.txt; id -u > install-uid.txt; "
-                                 "for d in /etc /usr /root /tmp/..; do touch $d/x 2>/dev/null && echo $d; done "
-                                 "> install-writable.txt; touch /cache/uv/probe && echo ok > cache-writable.txt",
-                                 {"EXTRA": "given"})
-    installed = backend.install(app, tmp_path / "work", InstallSpec(runtime="python", commands=plan.commands[-2:-1],
-                                                                    env=plan.env, ro_paths=plan.ro_paths))
+    plan = runtimes.install_plan(
+        "python",
+        app,
+        "env > install-env.txt; id -u > install-uid.txt; "
+        "for d in /etc /usr /root /tmp/..; do touch $d/x 2>/dev/null && echo $d; done "
+        "> install-writable.txt; touch /cache/uv/probe && echo ok > cache-writable.txt",
+        {"EXTRA": "given"},
+    )
+    installed = backend.install(
+        app,
+        tmp_path / "work",
+        InstallSpec(runtime="python", commands=plan.commands[-2:-1], env=plan.env, ro_paths=plan.ro_paths),
+    )
     assert installed.ok, installed.log_tail
     install_env = (app / "install-env.txt").read_text()
     assert secret not in install_env and "EXTRA=given" in install_env
@@ -157,9 +180,16 @@ def test_sandbox_sees_no_secrets_and_runs_unprivileged(backend: LocalBackend, ap
 def test_only_the_workspace_is_writable(backend: LocalBackend, app: Path, tmp_path: Path) -> None:
     name = f"decaycheck-probe-{uuid.uuid4().hex[:8]}"
     source_root = Path(runtimes.__file__).resolve().parent.parent
-    paths = {"/workspace/ok.txt": "written", "/workspace/.venv/x": "OSError", f"/tmp/{name}": "written",
-             f"/usr/{name}": "OSError", f"/etc/{name}": "OSError", f"{source_root}/{name}": "OSError",
-             f"{cache_dir()}/{name}": "OSError", f"{Path.home()}/{name}": "OSError"}
+    paths = {
+        "/workspace/ok.txt": "written",
+        "/workspace/.venv/x": "OSError",
+        f"/tmp/{name}": "written",
+        f"/usr/{name}": "OSError",
+        f"/etc/{name}": "OSError",
+        f"{source_root}/{name}": "OSError",
+        f"{cache_dir()}/{name}": "OSError",
+        f"{Path.home()}/{name}": "OSError",
+    }
     result, probe, _ = _pod(backend, app, tmp_path / "work", env={"PROBE_WRITES": json.dumps(list(paths))})
     assert result.startup == "ok"
     got = {p: ("OSError" if v != "written" else v) for p, v in probe["writes"].items()}
@@ -168,11 +198,14 @@ def test_only_the_workspace_is_writable(backend: LocalBackend, app: Path, tmp_pa
     assert not Path(f"/tmp/{name}").exists() and not (source_root / name).exists()
 
 
-def test_ephemeral_postgresql_serves_the_study_role_and_leaves_nothing(backend: LocalBackend, app: Path,
-                                                                      tmp_path: Path) -> None:
+def test_ephemeral_postgresql_serves_the_study_role_and_leaves_nothing(
+    backend: LocalBackend, app: Path, tmp_path: Path
+) -> None:
     psql = database.find_postgres().bindir / "psql"
-    create = (f"{psql} -X -q -v ON_ERROR_STOP=1 \"$DATABASE_URL\" -c 'CREATE TABLE kept (x int)' "
-              f"-c 'INSERT INTO kept VALUES (1), (2)' && ./run.sh")
+    create = (
+        f"{psql} -X -q -v ON_ERROR_STOP=1 \"$DATABASE_URL\" -c 'CREATE TABLE kept (x int)' "
+        f"-c 'INSERT INTO kept VALUES (1), (2)' && ./run.sh"
+    )
     result, probe, spec = _pod(backend, app, tmp_path / "w1", database_kind="postgresql", start=create)
     assert result.startup == "ok", result.server_log_tail
     assert result.timings["db"] < 5
@@ -201,8 +234,10 @@ def test_memory_limit_stops_a_hungry_app(backend: LocalBackend, app: Path, tmp_p
 
 
 def test_sqlite_file_written_by_the_app_is_evidence(backend: LocalBackend, app: Path, tmp_path: Path) -> None:
-    start = ("python3 -c \"import sqlite3; c = sqlite3.connect('local.db'); c.execute('create table t(x)'); "
-             "c.commit()\" && ./run.sh")
+    start = (
+        "python3 -c \"import sqlite3; c = sqlite3.connect('local.db'); c.execute('create table t(x)'); "
+        'c.commit()" && ./run.sh'
+    )
     result, _, _ = _pod(backend, app, tmp_path / "work", start=start)
     assert result.startup == "ok"
     assert result.evidence.sqlite_files == ["local.db"] and result.evidence.tables == {}
@@ -226,8 +261,15 @@ def test_install_has_network_and_caches(backend: LocalBackend, tmp_path: Path) -
 def test_server_log_is_capped(backend: LocalBackend, app: Path, tmp_path: Path) -> None:
     start = "python3 -c \"import sys; [print('x' * 1000) for _ in range(5000)]; print('LAST LINE')\" && ./run.sh"
     plan = runtimes.install_plan("python", app, None, {})
-    spec = PodSpec(runtime="python", database="sqlite", start=start, env=plan.env, ro_paths=plan.ro_paths,
-                   suites=[], limits=Limits(start_s=20, log_bytes=64 * 1024))
+    spec = PodSpec(
+        runtime="python",
+        database="sqlite",
+        start=start,
+        env=plan.env,
+        ro_paths=plan.ro_paths,
+        suites=[],
+        limits=Limits(start_s=20, log_bytes=64 * 1024),
+    )
     result = backend.run_pod(app, tmp_path / "work", spec)
     assert result.startup == "ok"
     assert (tmp_path / "work/out/server.log").stat().st_size == 64 * 1024

@@ -42,11 +42,25 @@ def test_module_cli_scores_290_of_290_against_the_reference_app(reference_app: s
     assert len(data["requests"]) == 32 and data["requests"][15]["path"] == "/api/articles/{slug}"
 
 
-def test_decaycheck_suite_strict_passes_completely_against_the_reference_app(reference_app: str, tmp_path: Path) -> None:
+def test_decaycheck_suite_strict_passes_completely_against_the_reference_app(
+    reference_app: str, tmp_path: Path
+) -> None:
     out = tmp_path / "strict.json"
     total = load_suite("strict").assertion_count
-    proc = run([DECAYCHECK, "suite", "--base-url", reference_app + "/", "--api-prefix", "api", "--suite", "strict",
-                "--json", str(out)])
+    proc = run(
+        [
+            DECAYCHECK,
+            "suite",
+            "--base-url",
+            reference_app + "/",
+            "--api-prefix",
+            "api",
+            "--suite",
+            "strict",
+            "--json",
+            str(out),
+        ]
+    )
     data = json.loads(out.read_text())
     failed = [f["id"] for r in data["requests"] for f in r["failures"]]
     assert failed == [] and proc.returncode == 0, proc.stdout[-3000:]
@@ -70,11 +84,25 @@ BAD_URL = ["--base-url", "localhost:8080"]
 UNKNOWN_SUITE = ["--base-url", "http://127.0.0.1:1", "--suite", "lenient"]
 
 
-@pytest.mark.parametrize(("cmd", "args"), [
-    (MODULE, BAD_URL), (MODULE, ["--base-url", "ftp://127.0.0.1/"]), (MODULE, UNKNOWN_SUITE), (MODULE, []),
-    ([DECAYCHECK, "suite"], BAD_URL), ([DECAYCHECK, "suite"], UNKNOWN_SUITE),
-], ids=["module-no-scheme", "module-ftp", "module-unknown-suite", "module-no-url",
-        "decaycheck-no-scheme", "decaycheck-unknown-suite"])
+@pytest.mark.parametrize(
+    ("cmd", "args"),
+    [
+        (MODULE, BAD_URL),
+        (MODULE, ["--base-url", "ftp://127.0.0.1/"]),
+        (MODULE, UNKNOWN_SUITE),
+        (MODULE, []),
+        ([DECAYCHECK, "suite"], BAD_URL),
+        ([DECAYCHECK, "suite"], UNKNOWN_SUITE),
+    ],
+    ids=[
+        "module-no-scheme",
+        "module-ftp",
+        "module-unknown-suite",
+        "module-no-url",
+        "decaycheck-no-scheme",
+        "decaycheck-unknown-suite",
+    ],
+)
 def test_bad_usage_exits_2(cmd: list[str], args: list[str], tmp_path: Path) -> None:
     out = tmp_path / "never.json"
     proc = run([*cmd, *args, "--json", str(out)])

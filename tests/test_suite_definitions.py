@@ -47,24 +47,34 @@ def test_compat_counts_per_request_match_the_brackets_of_compat_suite_md() -> No
         said = re.match(r"(GET|POST|PUT|DELETE) (\S+)", body)
         if said:  # "same again" lines name no route
             assert request.method == said.group(1), request.name
-            assert said.group(2).split("?")[0].replace("celeb_USERNAME", "{username}").replace("{commentId}", "{id}") == request.path, request.name
+            assert (
+                said.group(2).split("?")[0].replace("celeb_USERNAME", "{username}").replace("{commentId}", "{id}")
+                == request.path
+            ), request.name
 
 
 def test_compat_asserts_the_status_only_where_marked_200() -> None:
     suite = load_suite("compat")
     statuses = {r.name[:2] for r in suite.requests for a in r.assertions if a.kind == "status"}
-    marked = {f"{n:02d}" for n, body, _ in compat_md_requests()
-              if "status 200" in body or re.search(r"\b(LIST|PROFILE)\b", body) or "[17]" in body
-              or body.startswith(("same again", "same without"))}
+    marked = {
+        f"{n:02d}"
+        for n, body, _ in compat_md_requests()
+        if "status 200" in body
+        or re.search(r"\b(LIST|PROFILE)\b", body)
+        or "[17]" in body
+        or body.startswith(("same again", "same without"))
+    }
     assert statuses == marked
     assert all(a.args == (200,) for r in suite.requests for a in r.assertions if a.kind == "status")
 
 
 def test_compat_captures_token_slug_and_comment_id_where_the_study_does() -> None:
     captures = {r.name: r.capture for r in load_suite("compat").requests if r.capture}
-    assert captures == {"03 login and remember token": {"token": "user.token"},
-                        "10 create article": {"slug": "article.slug"},
-                        "23 create comment": {"commentId": "comment.id"}}
+    assert captures == {
+        "03 login and remember token": {"token": "user.token"},
+        "10 create article": {"slug": "article.slug"},
+        "23 create comment": {"commentId": "comment.id"},
+    }
 
 
 def test_strict_covers_all_19_operations_and_names_one_for_every_assertion() -> None:
@@ -80,9 +90,13 @@ def test_strict_covers_all_19_operations_and_names_one_for_every_assertion() -> 
 def test_strict_sends_no_token_to_every_auth_required_operation_and_expects_401() -> None:
     required = {op["operationId"] for item in OPENAPI["paths"].values() for op in item.values() if op.get("security")}
     assert len(required) == 12
-    unauthorized = {r.operation for r in load_suite("strict").requests
-                    if r.auth is None and "Authorization" not in r.headers
-                    and any(a.kind == "status" and a.args == (401,) for a in r.assertions)}
+    unauthorized = {
+        r.operation
+        for r in load_suite("strict").requests
+        if r.auth is None
+        and "Authorization" not in r.headers
+        and any(a.kind == "status" and a.args == (401,) for a in r.assertions)
+    }
     assert unauthorized == required
 
 
@@ -100,8 +114,12 @@ def test_strict_checks_403_404_and_422_with_the_error_envelope() -> None:
 
 
 def test_strict_validates_a_success_body_of_every_operation_that_has_one() -> None:
-    validated = {r.operation for r in load_suite("strict").requests
-                 for a in r.assertions if a.kind == "schema" and a.args != ("GenericErrorModel",)}
+    validated = {
+        r.operation
+        for r in load_suite("strict").requests
+        for a in r.assertions
+        if a.kind == "schema" and a.args != ("GenericErrorModel",)
+    }
     operation_ids = {op["operationId"] for item in OPENAPI["paths"].values() for op in item.values()}
     assert operation_ids - validated == {"DeleteArticle", "DeleteArticleComment"}  # EmptyOkResponse: no body schema
 
@@ -110,10 +128,10 @@ def test_suite_files_with_mistakes_are_rejected_at_load_time() -> None:
     good = {"name": "tags", "operation": "GetTags", "method": "GET", "path": "/tags", "assert": [{"status": 200}]}
     parse_suite({"requests": [good]})
     bad = [
-        {**good, "assert": [{"shiny": "tags"}]},                             # unknown kind
-        {**good, "assert": [{"equals": ["tags"]}]},                          # wrong arity
-        {**good, "assert": [{"has": "tags"}, {"has": "tags"}]},              # same id twice
-        {**good, "operation": "GetArticles"},                                # operation is not GET /tags
+        {**good, "assert": [{"shiny": "tags"}]},  # unknown kind
+        {**good, "assert": [{"equals": ["tags"]}]},  # wrong arity
+        {**good, "assert": [{"has": "tags"}, {"has": "tags"}]},  # same id twice
+        {**good, "operation": "GetArticles"},  # operation is not GET /tags
         {**good, "path": "/tag"},
         {**good, "assert": [{"status": 200, "operation": "Nope"}]},
         {**good, "assert": [{"group": "NOPE"}]},
@@ -128,15 +146,20 @@ def test_suite_files_with_mistakes_are_rejected_at_load_time() -> None:
     with pytest.raises(SuiteError):  # a component the contract does not have
         parse_suite({"schemas": {"source": "openapi.yml"}, "requests": [{**good, "assert": [{"schema": "Tagz"}]}]})
     with pytest.raises(SuiteError):
-        parse_suite({"schemas": {"source": "openapi.yml", "nullable": ["User.nickname"]},
-                     "requests": [{**good, "assert": [{"schema": "TagsResponse"}]}]})
+        parse_suite(
+            {
+                "schemas": {"source": "openapi.yml", "nullable": ["User.nickname"]},
+                "requests": [{**good, "assert": [{"schema": "TagsResponse"}]}],
+            }
+        )
     with pytest.raises(SuiteError):
         load_suite("no-such-suite")
 
 
 def check(kind: str, body: object, *args: object, status: int | None = 200) -> bool:
-    return KINDS[kind].check(Observed(status, body, {}, load_schemas("openapi.yml", ("Profile.bio",)).validate),
-                             *args).ok
+    return (
+        KINDS[kind].check(Observed(status, body, {}, load_schemas("openapi.yml", ("Profile.bio",)).validate), *args).ok
+    )
 
 
 def test_assertion_kinds_follow_json_types() -> None:
@@ -151,7 +174,9 @@ def test_assertion_kinds_follow_json_types() -> None:
 
 
 def test_list_kinds_read_items_by_field() -> None:
-    items = {"a": [{"id": 1, "at": "2026-01-02T00:00:00Z", "u": {"n": "x"}}, {"id": 2, "at": "2026-01-01T00:00:00.5+00:00"}]}
+    items = {
+        "a": [{"id": 1, "at": "2026-01-02T00:00:00Z", "u": {"n": "x"}}, {"id": 2, "at": "2026-01-01T00:00:00.5+00:00"}]
+    }
     assert check("contains", items, "a", {"id": 1, "u.n": "x"}) and not check("contains", items, "a", {"id": 3})
     assert check("excludes", items, "a", {"id": 3}) and not check("excludes", {}, "a", {"id": 3})
     assert check("sequence", items, "a", "id", [1, 2]) and not check("sequence", items, "a", "id", [2, 1])
@@ -165,8 +190,18 @@ def test_schema_kind_uses_the_openapi_components_with_declared_nullable_fields()
     assert check("schema", {"profile": profile}, "ProfileResponse")
     assert not check("schema", {"profile": {**profile, "image": None}}, "ProfileResponse")  # not declared nullable here
     assert not check("schema", {"profile": {**profile, "following": "no"}}, "ProfileResponse")
-    article = {"slug": "s", "title": "t", "description": "d", "body": "b", "tagList": [], "createdAt": "yesterday",
-               "updatedAt": "2026-01-01T00:00:00Z", "favorited": False, "favoritesCount": 0, "author": profile}
+    article = {
+        "slug": "s",
+        "title": "t",
+        "description": "d",
+        "body": "b",
+        "tagList": [],
+        "createdAt": "yesterday",
+        "updatedAt": "2026-01-01T00:00:00Z",
+        "favorited": False,
+        "favoritesCount": 0,
+        "author": profile,
+    }
     assert not check("schema", {"article": article}, "SingleArticleResponse")  # createdAt is not a date-time
     assert check("schema", {"article": {**article, "createdAt": "2026-01-01T00:00:00.000Z"}}, "SingleArticleResponse")
     assert check("schema", {"errors": {"body": ["bad"]}}, "GenericErrorModel")

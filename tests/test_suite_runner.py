@@ -67,8 +67,13 @@ class Stub:
                 parts = urlsplit(self.path)
                 length = int(self.headers.get("Content-Length") or 0)
                 data = self.rfile.read(length) if length else b""
-                received = Received(self.command, parts.path, parts.query, {k.lower(): v for k, v in self.headers.items()},
-                                    json.loads(data) if data else None)
+                received = Received(
+                    self.command,
+                    parts.path,
+                    parts.query,
+                    {k.lower(): v for k, v in self.headers.items()},
+                    json.loads(data) if data else None,
+                )
                 stub.received.append(received)
                 route = stub.routes.get((self.command, parts.path))
                 reply = (route or stub.fallback)(received)
@@ -94,7 +99,7 @@ class Stub:
         self.base_url = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
 
-    def __enter__(self) -> "Stub":
+    def __enter__(self) -> Stub:
         self.thread.start()
         return self
 
@@ -106,11 +111,25 @@ class Stub:
 # -- a well-shaped Conduit stub ---------------------------------------------------
 
 PROFILE = {"username": "jake", "bio": None, "image": None, "following": False}
-ARTICLE = {"slug": "how-to-train-your-dragon", "title": "How to train your dragon", "description": "Ever wonder how?",
-           "body": "Very carefully.", "tagList": ["dragons", "training"], "createdAt": "2026-01-01T00:00:00.000Z",
-           "updatedAt": "2026-01-01T00:00:00.000Z", "favorited": False, "favoritesCount": 0, "author": PROFILE}
-COMMENT = {"id": 1, "body": "Thank you so much!", "createdAt": "2026-01-01T00:00:00.000Z",
-           "updatedAt": "2026-01-01T00:00:00.000Z", "author": PROFILE}
+ARTICLE = {
+    "slug": "how-to-train-your-dragon",
+    "title": "How to train your dragon",
+    "description": "Ever wonder how?",
+    "body": "Very carefully.",
+    "tagList": ["dragons", "training"],
+    "createdAt": "2026-01-01T00:00:00.000Z",
+    "updatedAt": "2026-01-01T00:00:00.000Z",
+    "favorited": False,
+    "favoritesCount": 0,
+    "author": PROFILE,
+}
+COMMENT = {
+    "id": 1,
+    "body": "Thank you so much!",
+    "createdAt": "2026-01-01T00:00:00.000Z",
+    "updatedAt": "2026-01-01T00:00:00.000Z",
+    "author": PROFILE,
+}
 
 
 def fixed(body: Any, status: int = 200, **kw: Any) -> Route:
@@ -135,7 +154,9 @@ def conduit_routes() -> dict[tuple[str, str], Route]:
         ("GET", f"/api/articles/{slug}"): fixed({"article": ARTICLE}),
         ("PUT", f"/api/articles/{slug}"): fixed({"article": ARTICLE}),
         ("DELETE", f"/api/articles/{slug}"): fixed({}),
-        ("POST", f"/api/articles/{slug}/favorite"): fixed({"article": {**ARTICLE, "favorited": True, "favoritesCount": 1}}),
+        ("POST", f"/api/articles/{slug}/favorite"): fixed(
+            {"article": {**ARTICLE, "favorited": True, "favoritesCount": 1}}
+        ),
         ("DELETE", f"/api/articles/{slug}/favorite"): fixed({"article": ARTICLE}),
         ("POST", f"/api/articles/{slug}/comments"): fixed({"comment": COMMENT}),
         ("GET", f"/api/articles/{slug}/comments"): fixed({"comments": [COMMENT]}),
@@ -180,7 +201,7 @@ def test_every_request_sends_the_study_headers_and_the_token_of_request_3(condui
 
 def test_status_is_asserted_only_where_compat_marks_200(conduit: Stub) -> None:
     for key, route in list(conduit.routes.items()):
-        conduit.routes[key] = (lambda route: lambda r: Reply(299, route(r).body))(route)
+        conduit.routes[key] = (lambda route: lambda r: Reply(299, route(r).body))(route)  # noqa: B023 (bound by the outer lambda)
     result = run_suite("compat", conduit.base_url, variables=NAMES)
     failed = result.failed_ids()
     assert all(i.endswith(": status is 200") for i in failed)
@@ -193,8 +214,12 @@ def test_non_json_bodies_count_as_empty_objects(conduit: Stub) -> None:
     result = run_suite("compat", conduit.base_url, variables=NAMES)
     assert result.assertions_total == 290
     assert result.assertions_passed == 18  # only the status assertions hold
-    assert set(result.failed_ids()) >= {"01 register: has user", "03 login and remember token: token was captured",
-                                         "32 all tags: has tags", "32 all tags: tags is an array"}
+    assert set(result.failed_ids()) >= {
+        "01 register: has user",
+        "03 login and remember token: token was captured",
+        "32 all tags: has tags",
+        "32 all tags: tags is an array",
+    }
     assert result.requests[0].response_excerpt.startswith("<html>")
 
 
@@ -202,9 +227,15 @@ def test_empty_lists_fail_the_article_assertions(conduit: Stub) -> None:
     conduit.routes[("GET", "/api/articles")] = fixed({"articles": [], "articlesCount": 0})
     result = run_suite("compat", conduit.base_url, variables=NAMES)
     failed = result.failed_ids()
-    listing = ["12 all articles with auth", "13 all articles with auth again", "14 articles by author with auth",
-               "15 articles by author with auth again", "17 articles by tag with auth",
-               "20 articles favorited by username with auth", "21 articles favorited by username with auth again"]
+    listing = [
+        "12 all articles with auth",
+        "13 all articles with auth again",
+        "14 articles by author with auth",
+        "15 articles by author with auth again",
+        "17 articles by tag with auth",
+        "20 articles favorited by username with auth",
+        "21 articles favorited by username with auth again",
+    ]
     assert len(failed) == 12 * len(listing)
     assert f"{listing[0]}: has articles[0].title" in failed
     assert f"{listing[0]}: articles[0].favoritesCount is an integer" in failed
@@ -214,8 +245,9 @@ def test_empty_lists_fail_the_article_assertions(conduit: Stub) -> None:
 
 
 def test_booleans_are_not_integers_and_null_is_present(conduit: Stub) -> None:
-    conduit.routes[("GET", "/api/articles")] = fixed({"articles": [{**ARTICLE, "favoritesCount": True, "body": None}],
-                                                      "articlesCount": 1.0})
+    conduit.routes[("GET", "/api/articles")] = fixed(
+        {"articles": [{**ARTICLE, "favoritesCount": True, "body": None}], "articlesCount": 1.0}
+    )
     result = run_suite("compat", conduit.base_url, variables=NAMES)
     failed = result.failed_ids()
     assert "12 all articles with auth: articles[0].favoritesCount is an integer" in failed
@@ -241,49 +273,86 @@ def test_server_timing_and_paths_are_recorded(conduit: Stub) -> None:
     assert single.path == "/api/articles/{slug}"
     assert single.url == f"{conduit.base_url}/api/articles/how-to-train-your-dragon"
     assert single.depends_on == ["03 login and remember token", "10 create article"]
-    assert by_name["26 delete comment"].depends_on == ["03 login and remember token", "10 create article",
-                                                       "23 create comment"]
+    assert by_name["26 delete comment"].depends_on == [
+        "03 login and remember token",
+        "10 create article",
+        "23 create comment",
+    ]
     assert by_name["07 articles by author"].url.endswith("/api/articles?author=johnjacob")
     assert all(r.elapsed_ms > 0 for r in result.requests)
 
 
 # -- small suites as data ---------------------------------------------------------
 
+
 def small_suite(requests: list[dict[str, Any]]) -> Any:
-    return parse_suite({"name": "small", "headers": {"X-Requested-With": "XMLHttpRequest"},
-                        "auth": {"variable": "token"}, "requests": requests})
+    return parse_suite(
+        {
+            "name": "small",
+            "headers": {"X-Requested-With": "XMLHttpRequest"},
+            "auth": {"variable": "token"},
+            "requests": requests,
+        }
+    )
 
 
-REGISTER = {"name": "register", "operation": "CreateUser", "method": "POST", "path": "/users",
-            "body": {"user": {"username": "{{RUN}}"}}, "capture": {"token": "user.token"},
-            "assert": [{"status": 200}]}
-CREATE = {"name": "create", "operation": "CreateArticle", "method": "POST", "path": "/articles", "auth": True,
-          "capture": {"slug": "article.slug"}, "assert": [{"has": "article.slug"}]}
-READ = {"name": "read", "operation": "GetArticle", "method": "GET", "path": "/articles/{slug}", "auth": True,
-        "assert": [{"status": 200}, {"equals": ["article.slug", "{{slug}}"]}]}
+REGISTER = {
+    "name": "register",
+    "operation": "CreateUser",
+    "method": "POST",
+    "path": "/users",
+    "body": {"user": {"username": "{{RUN}}"}},
+    "capture": {"token": "user.token"},
+    "assert": [{"status": 200}],
+}
+CREATE = {
+    "name": "create",
+    "operation": "CreateArticle",
+    "method": "POST",
+    "path": "/articles",
+    "auth": True,
+    "capture": {"slug": "article.slug"},
+    "assert": [{"has": "article.slug"}],
+}
+READ = {
+    "name": "read",
+    "operation": "GetArticle",
+    "method": "GET",
+    "path": "/articles/{slug}",
+    "auth": True,
+    "assert": [{"status": 200}, {"equals": ["article.slug", "{{slug}}"]}],
+}
 TAGS = {"name": "tags", "operation": "GetTags", "method": "GET", "path": "/tags", "assert": [{"status": 200}]}
 
 
 def test_a_failed_capture_leaves_the_variable_unset_and_later_requests_still_run() -> None:
-    routes = {("POST", "/v2/users"): user_reply("abc"), ("POST", "/v2/articles"): fixed({"article": {}}),
-              ("GET", "/v2/tags"): fixed({"tags": []})}
+    routes = {
+        ("POST", "/v2/users"): user_reply("abc"),
+        ("POST", "/v2/articles"): fixed({"article": {}}),
+        ("GET", "/v2/tags"): fixed({"tags": []}),
+    }
     with Stub(routes) as stub:
         result = run_suite(small_suite([REGISTER, CREATE, READ, TAGS]), stub.base_url, "v2/")
-    register, create, read, tags = result.requests
+    _register, create, read, tags = result.requests
     assert stub.received[1].headers["authorization"] == "Token abc"
     assert create.depends_on == ["register"] and create.failures[0].id == "create: has article.slug"
     assert read.url == f"{stub.base_url}/v2/articles/undefined" and read.path == "/v2/articles/{slug}"
     assert read.status == 404 and read.depends_on == ["register", "create"]
-    assert [f.assertion for f in read.failures] == ["status is 200", "article.slug equals \"{{slug}}\""]
+    assert [f.assertion for f in read.failures] == ["status is 200", 'article.slug equals "{{slug}}"']
     assert read.failures[1].expected == "undefined" and read.failures[1].operation == "GetArticle"
     assert (tags.status, tags.passed, tags.total) == (200, 1, 1)
-    assert result.failed_ids() == ["create: has article.slug", "read: article.slug equals \"{{slug}}\"",
-                                   "read: status is 200"]
+    assert result.failed_ids() == [
+        "create: has article.slug",
+        'read: article.slug equals "{{slug}}"',
+        "read: status is 200",
+    ]
 
 
 def test_a_request_that_times_out_fails_its_assertions_and_the_run_goes_on() -> None:
-    routes = {("POST", "/api/users"): lambda r: Reply(200, {"user": {"token": "t"}}, delay=1.5),
-              ("GET", "/api/tags"): fixed({"tags": []})}
+    routes = {
+        ("POST", "/api/users"): lambda r: Reply(200, {"user": {"token": "t"}}, delay=1.5),
+        ("GET", "/api/tags"): fixed({"tags": []}),
+    }
     with Stub(routes) as stub:
         started = time.monotonic()
         result = run_suite(small_suite([REGISTER, TAGS]), stub.base_url, timeout=0.3)
@@ -296,11 +365,14 @@ def test_a_request_that_times_out_fails_its_assertions_and_the_run_goes_on() -> 
 
 
 def test_the_deadline_bounds_the_whole_run() -> None:
-    slow = {("POST", "/api/users"): lambda r: Reply(200, {"user": {"token": "t"}}, delay=1.5),
-            ("GET", "/api/tags"): fixed({"tags": []})}
+    slow = {
+        ("POST", "/api/users"): lambda r: Reply(200, {"user": {"token": "t"}}, delay=1.5),
+        ("GET", "/api/tags"): fixed({"tags": []}),
+    }
     with Stub(slow) as stub:
-        result = run_suite(small_suite([REGISTER, TAGS, {**TAGS, "name": "tags again"}]), stub.base_url,
-                           timeout=5.0, deadline=0.4)
+        result = run_suite(
+            small_suite([REGISTER, TAGS, {**TAGS, "name": "tags again"}]), stub.base_url, timeout=5.0, deadline=0.4
+        )
     register, tags, again = result.requests
     assert register.status is None and "timed out" in (register.error or "")
     assert tags.status is None and tags.error == again.error == "deadline exceeded before the request was sent"
@@ -313,8 +385,15 @@ def test_summary_is_json_with_ids_on_every_failure(conduit: Stub) -> None:
     data = json.loads(json.dumps(summary))
     assert (data["assertions_passed"], data["assertions_total"], data["pass_at_1"]) == (289, 290, False)
     tags = data["requests"][-1]
-    assert tags["failures"] == [{"id": "32 all tags: tags is an array", "assertion": "tags is an array",
-                                 "operation": "GetTags", "expected": "an array", "actual": "dragons"}]
+    assert tags["failures"] == [
+        {
+            "id": "32 all tags: tags is an array",
+            "assertion": "tags is an array",
+            "operation": "GetTags",
+            "expected": "an array",
+            "actual": "dragons",
+        }
+    ]
     assert tags["path"] == "/api/tags" and tags["status"] == 200
 
 

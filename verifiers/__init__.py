@@ -23,8 +23,9 @@ def verify(root: Path, constraints: Constraints, *, runtime: RuntimeEvidence | N
     return verify_project(load_project(Path(root)), constraints, runtime=runtime)
 
 
-def verify_project(project: Project, constraints: Constraints, *,
-                   runtime: RuntimeEvidence | None = None) -> list[Finding]:
+def verify_project(
+    project: Project, constraints: Constraints, *, runtime: RuntimeEvidence | None = None
+) -> list[Finding]:
     table = load_table()
     findings = [
         *check_framework.check(project, constraints, table),

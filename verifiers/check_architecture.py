@@ -12,8 +12,11 @@ from verifiers.layers import ImportGraph, LayerContract, contract_breaches
 from verifiers.project import Project
 from verifiers.rules import Table
 
-_BREACH_RULE = {"upward": "architecture.upward-import", "independent": "architecture.upward-import",
-                "closed": "architecture.route-bypasses-service"}
+_BREACH_RULE = {
+    "upward": "architecture.upward-import",
+    "independent": "architecture.upward-import",
+    "closed": "architecture.route-bypasses-service",
+}
 
 
 def _via(via: tuple[str, ...]) -> str:
@@ -32,8 +35,16 @@ def check(project: Project, constraints: Constraints, table: Table) -> Iterator[
 
     graph = ImportGraph(project, contract, include=lambda p: not table.is_excluded(p))
     for reach, kind, importer, imported in contract_breaches(graph):
-        yield table.finding(_BREACH_RULE[kind], path=reach.source, line=reach.imp.line, column=reach.imp.column,
-                            layer=importer, target_layer=imported, target=reach.target, via=_via(reach.via))
+        yield table.finding(
+            _BREACH_RULE[kind],
+            path=reach.source,
+            line=reach.imp.line,
+            column=reach.imp.column,
+            layer=importer,
+            target_layer=imported,
+            target=reach.target,
+            via=_via(reach.via),
+        )
 
     frameworks = table.section("frameworks")
     chosen = [constraints.framework] if constraints.framework else list(frameworks)
@@ -47,5 +58,12 @@ def check(project: Project, constraints: Constraints, table: Table) -> Iterator[
         package = matches_module(reach.module, reach.package, forbidden)
         if package is not None:
             seen.add((reach.source, reach.imp.line))
-            yield table.finding("architecture.framework-in-inner-layer", path=reach.source, line=reach.imp.line,
-                                column=reach.imp.column, layer=layer, package=package, via=_via(reach.via))
+            yield table.finding(
+                "architecture.framework-in-inner-layer",
+                path=reach.source,
+                line=reach.imp.line,
+                column=reach.imp.column,
+                layer=layer,
+                package=package,
+                via=_via(reach.via),
+            )

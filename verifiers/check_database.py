@@ -17,8 +17,9 @@ def _drivers(spec: dict, runtime: str) -> list[str]:
     return spec["python_drivers"] if runtime == "python" else spec["node_drivers"]
 
 
-def _static(project: Project, table: Table, engine: str, *,
-            unconditional: bool) -> Iterator[tuple[str, str, int, int, dict]]:
+def _static(
+    project: Project, table: Table, engine: str, *, unconditional: bool
+) -> Iterator[tuple[str, str, int, int, dict]]:
     """(rule kind, path, line, column, fields) for every piece of evidence that the app uses `engine`.
 
     With `unconditional`, evidence under a test naming the engine (the app
@@ -53,8 +54,9 @@ def _static(project: Project, table: Table, engine: str, *,
                 yield "driver", source.path, call.line, call.column, {"package": package}
 
 
-def check(project: Project, constraints: Constraints, table: Table,
-          runtime: RuntimeEvidence | None = None) -> Iterator[Finding]:
+def check(
+    project: Project, constraints: Constraints, table: Table, runtime: RuntimeEvidence | None = None
+) -> Iterator[Finding]:
     declared = constraints.database
     if declared is None:
         return
@@ -65,14 +67,25 @@ def check(project: Project, constraints: Constraints, table: Table,
     if declared_dependency is None and not any(True for _ in _static(project, table, declared, unconditional=False)):
         yield table.finding("database.declared-engine-missing", **labels)
     for kind, path, line, column, fields in _static(project, table, other, unconditional=True):
-        yield table.finding(f"database.other-engine-{kind}", path=path, line=line, column=column,
-                            **labels, **{"key": "", "value": "", "package": "", **fields})
+        yield table.finding(
+            f"database.other-engine-{kind}",
+            path=path,
+            line=line,
+            column=column,
+            **labels,
+            **{"key": "", "value": "", "package": "", **fields},
+        )
     other_dependency = project.dependency(databases[other]["dependencies"])
     builtin = project.runtime in databases[declared]["builtin_in"]
     if other_dependency is not None and declared_dependency is None and not builtin:
-        yield table.finding("database.other-engine-dependency", path=other_dependency.path,
-                            line=other_dependency.line, column=other_dependency.column,
-                            package=other_dependency.name, **labels)
+        yield table.finding(
+            "database.other-engine-dependency",
+            path=other_dependency.path,
+            line=other_dependency.line,
+            column=other_dependency.column,
+            package=other_dependency.name,
+            **labels,
+        )
     if runtime is not None and runtime.collected:
         yield from _runtime(runtime, declared, table, labels)
 

@@ -30,16 +30,31 @@ def check(project: Project, constraints: Constraints, table: Table) -> Iterator[
     spec = frameworks[declared]
     if project.dependency(spec["packages"]) is None:
         found = manifests(project)
-        yield table.finding("framework.not-a-dependency", path=found[0] if found else None,
-                            framework=declared, manifests=manifest_label(project))
+        yield table.finding(
+            "framework.not-a-dependency",
+            path=found[0] if found else None,
+            framework=declared,
+            manifests=manifest_label(project),
+        )
     sources = list(app_files(project, table))
     if not any(True for source in sources for _ in app_creations(source, spec)):
-        yield table.finding("framework.not-used", framework=declared, packages=", ".join(spec["packages"]),
-                            app_calls=" or ".join(spec["app_calls"]))
+        yield table.finding(
+            "framework.not-used",
+            framework=declared,
+            packages=", ".join(spec["packages"]),
+            app_calls=" or ".join(spec["app_calls"]),
+        )
     for other, other_spec in frameworks.items():
         if other == declared:
             continue
         for source in sources:
             for call in app_creations(source, other_spec):
-                yield table.finding("framework.second-framework", path=source.path, line=call.line,
-                                    column=call.column, other=other, callee=call.callee, framework=declared)
+                yield table.finding(
+                    "framework.second-framework",
+                    path=source.path,
+                    line=call.line,
+                    column=call.column,
+                    other=other,
+                    callee=call.callee,
+                    framework=declared,
+                )

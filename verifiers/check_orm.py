@@ -27,8 +27,9 @@ def check(project: Project, constraints: Constraints, table: Table) -> Iterator[
     label = spec["label"]
     if project.dependency(spec["dependencies"]) is None:
         found = manifests(project)
-        yield table.finding("orm.not-a-dependency", path=found[0] if found else None, orm=label,
-                            manifests=manifest_label(project))
+        yield table.finding(
+            "orm.not-a-dependency", path=found[0] if found else None, orm=label, manifests=manifest_label(project)
+        )
     sources = list(app_files(project, table))
     packages = set(spec["packages"])
     if not any(imp.package in packages for source in sources for imp in source.imports):
@@ -49,19 +50,42 @@ def _bypasses(source: SourceFile, table: Table, orm: str) -> Iterator[Finding]:
         _, last = callee_parts(call)
         package = call_package(call, bound)
         sql = call.first_string if table.is_sql(call.first_string) else None
-        if (last in raw["text_functions"] and package in db_packages) or last in raw["driver_methods"] \
-                or (last in raw["when_sql"] and sql is not None):
+        if (
+            (last in raw["text_functions"] and package in db_packages)
+            or last in raw["driver_methods"]
+            or (last in raw["when_sql"] and sql is not None)
+        ):
             if call.line not in reported:
                 reported.add(call.line)
                 shown = _excerpt(call.first_string)
-                yield table.finding("orm.raw-query", path=source.path, line=call.line, column=call.column,
-                                    callee=call.callee, orm=orm, sql=f": {shown}" if shown else "")
+                yield table.finding(
+                    "orm.raw-query",
+                    path=source.path,
+                    line=call.line,
+                    column=call.column,
+                    callee=call.callee,
+                    orm=orm,
+                    sql=f": {shown}" if shown else "",
+                )
         if package in drivers and "()" not in call.callee and call.line not in used:
             used.add(call.line)  # the driver's own entry point: connect(), new Pool(), knex(...)
-            yield table.finding("orm.driver-use", path=source.path, line=call.line, column=call.column,
-                                package=package, callee=call.callee, orm=orm)
+            yield table.finding(
+                "orm.driver-use",
+                path=source.path,
+                line=call.line,
+                column=call.column,
+                package=package,
+                callee=call.callee,
+                orm=orm,
+            )
     for literal in source.strings:
         if literal.line not in reported and table.is_sql(literal.value):
             reported.add(literal.line)
-            yield table.finding("orm.raw-sql", path=source.path, line=literal.line, column=literal.column,
-                                orm=orm, sql=_excerpt(literal.value))
+            yield table.finding(
+                "orm.raw-sql",
+                path=source.path,
+                line=literal.line,
+                column=literal.column,
+                orm=orm,
+                sql=_excerpt(literal.value),
+            )

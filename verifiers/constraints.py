@@ -29,8 +29,9 @@ class Constraints(BaseModel):
     orm: Orm | None = None
 
     @classmethod
-    def from_level(cls, level: Level, *, framework: Framework | None = None,
-                   database: Database = "postgresql") -> "Constraints":
+    def from_level(
+        cls, level: Level, *, framework: Framework | None = None, database: Database = "postgresql"
+    ) -> Constraints:
         """Expand a study level; the ORM follows the runtime (SQLAlchemy for Python, Sequelize for Node)."""
         rank = int(level[1])
         orm: Orm | None = None

@@ -43,10 +43,10 @@ def callee_parts(call: Call) -> tuple[str, str]:
     if text.startswith("require("):
         end = text.find(")")
         root = text[: end + 1]
-        rest = text[end + 1:].lstrip(".")
+        rest = text[end + 1 :].lstrip(".")
         if rest:
             return root, rest.rsplit(".", 1)[-1]
-        return root, root[len("require("):-1].strip("'\"`").rsplit("/", 1)[-1]  # the module's default export
+        return root, root[len("require(") : -1].strip("'\"`").rsplit("/", 1)[-1]  # the module's default export
     parts = text.split(".")
     return parts[0], parts[-1]
 
@@ -66,7 +66,7 @@ def call_package(call: Call, bound: dict[str, str]) -> str | None:
     """The package whose import the callee's root name is bound to (`require('x')` names its own)."""
     root, _ = callee_parts(call)
     if root.startswith("require("):
-        spec = root[len("require("):-1].strip("'\"`")
+        spec = root[len("require(") : -1].strip("'\"`")
         return "/".join(spec.split("/")[:2]) if spec.startswith("@") else spec.split("/")[0]
     return bound.get(root)
 

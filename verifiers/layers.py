@@ -8,9 +8,9 @@ still attributed to the importing line in the layered file.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
-from typing import Callable, Iterator
 
 from verifiers.model import Import
 from verifiers.project import Project
@@ -29,23 +29,27 @@ class LayerContract:
     containers: frozenset[str] = frozenset()
 
     @classmethod
-    def ordered(cls, layers: list[dict], closed: list[list[str]] | None = None) -> "LayerContract":
+    def ordered(cls, layers: list[dict], closed: list[list[str]] | None = None) -> LayerContract:
         """One layer per rank, outermost first (`[{name, dirs}, ...]` as in rules.yml)."""
-        return cls(layers=tuple((l["name"], tuple(l["dirs"])) for l in layers),
-                   ranks={l["name"]: i for i, l in enumerate(layers)},
-                   closed=frozenset((a, b) for a, b in closed or []))
+        return cls(
+            layers=tuple((layer["name"], tuple(layer["dirs"])) for layer in layers),
+            ranks={layer["name"]: i for i, layer in enumerate(layers)},
+            closed=frozenset((a, b) for a, b in closed or []),
+        )
 
     @classmethod
-    def ranked(cls, ranks: list[list[str]]) -> "LayerContract":
+    def ranked(cls, ranks: list[list[str]]) -> LayerContract:
         """Packages by rank, e.g. `[["bot"], ["checks"], ["conduit_suite", "verifiers"]]`; a layer is its own directory."""
-        return cls(layers=tuple((name, (name,)) for group in ranks for name in group),
-                   ranks={name: i for i, group in enumerate(ranks) for name in group})
+        return cls(
+            layers=tuple((name, (name,)) for group in ranks for name in group),
+            ranks={name: i for i, group in enumerate(ranks) for name in group},
+        )
 
     def named(self, name: str) -> str | None:
         """The layer a directory or file stem of this name marks, if any."""
         return next((layer for layer, dirs in self.layers if name in dirs), None)
 
-    def with_containers(self, paths: list[str]) -> "LayerContract":
+    def with_containers(self, paths: list[str]) -> LayerContract:
         """Mark folders named like a layer that hold other layer folders (`api/` above `api/controllers/`).
 
         Such a folder is the application's package, not a layer: its helpers
@@ -113,7 +117,9 @@ class ImportGraph:
                 else:
                     yield Reach(path, imp, imp.target, imp.package, imp.module)
 
-    def _through_helper(self, helper: str, visiting: frozenset[str]) -> list[tuple[str | None, str | None, str, tuple[str, ...]]]:
+    def _through_helper(
+        self, helper: str, visiting: frozenset[str]
+    ) -> list[tuple[str | None, str | None, str, tuple[str, ...]]]:
         if helper in self._helper_reach:
             return self._helper_reach[helper]
         found: list[tuple[str | None, str | None, str, tuple[str, ...]]] = []

@@ -27,11 +27,13 @@ _QUERY = """
 
 @cache
 def _grammar(kind: str) -> tuple[Parser, Query]:
-    language = Language({
-        "javascript": tree_sitter_javascript.language,
-        "typescript": tree_sitter_typescript.language_typescript,
-        "tsx": tree_sitter_typescript.language_tsx,
-    }[kind]())
+    language = Language(
+        {
+            "javascript": tree_sitter_javascript.language,
+            "typescript": tree_sitter_typescript.language_typescript,
+            "tsx": tree_sitter_typescript.language_tsx,
+        }[kind]()
+    )
     return Parser(language), language.query(_QUERY)
 
 
@@ -56,8 +58,14 @@ def _dotted(node: Node | None) -> str:
     if kind == "call_expression":
         function = node.child_by_field_name("function")
         args = node.child_by_field_name("arguments")
-        if function is not None and function.type == "identifier" and _text(function) == "require" \
-                and args is not None and args.named_children and args.named_children[0].type == "string":
+        if (
+            function is not None
+            and function.type == "identifier"
+            and _text(function) == "require"
+            and args is not None
+            and args.named_children
+            and args.named_children[0].type == "string"
+        ):
             return f"require({_text(args.named_children[0])})"  # require('fastify')({...}) keeps its module
         return f"{_dotted(function)}()"
     if kind in ("parenthesized_expression", "non_null_expression", "await_expression"):
@@ -114,16 +122,26 @@ def parse_js(path: str, source: str) -> SourceFile:
     captures = query.captures(tree.root_node)
     for node in captures.get("import", []):
         row, col = node.parent.start_point if node.parent is not None else node.start_point
-        out.imports.append(Import(module=_string_value(node), line=row + 1, column=col + 1,
-                                  bindings=_bindings(node.parent), conditions=_conditions(node)))
+        out.imports.append(
+            Import(
+                module=_string_value(node),
+                line=row + 1,
+                column=col + 1,
+                bindings=_bindings(node.parent),
+                conditions=_conditions(node),
+            )
+        )
     for node in captures.get("call", []):
         _call(node, out)
     for node in captures.get("string", []):
         if node.parent is not None and node.parent.type in ("import_statement", "export_statement"):
             continue
         row, col = node.start_point
-        out.strings.append(StringLiteral(value=_string_value(node), line=row + 1, column=col + 1, key=_key_of(node),
-                                         conditions=_conditions(node)))
+        out.strings.append(
+            StringLiteral(
+                value=_string_value(node), line=row + 1, column=col + 1, key=_key_of(node), conditions=_conditions(node)
+            )
+        )
     out.imports.sort(key=lambda i: (i.line, i.column))
     out.calls.sort(key=lambda c: (c.line, c.column))
     out.strings.sort(key=lambda s: (s.line, s.column))
@@ -144,8 +162,11 @@ def _call(node: Node, out: SourceFile) -> None:
             first = named[0] if named else None
             for child in named:
                 if child.type == "object":
-                    keywords.extend(_text(p.child_by_field_name("key")) for p in child.named_children
-                                    if p.type == "pair" and p.child_by_field_name("key") is not None)
+                    keywords.extend(
+                        _text(p.child_by_field_name("key"))
+                        for p in child.named_children
+                        if p.type == "pair" and p.child_by_field_name("key") is not None
+                    )
     first_string = _string_value(first) if first is not None and first.type in ("string", "template_string") else None
     if func is not None and func.type == "import":
         callee = "import"
@@ -155,12 +176,27 @@ def _call(node: Node, out: SourceFile) -> None:
         holder = node.parent
         if holder is not None and holder.type == "await_expression":
             holder = holder.parent
-        out.imports.append(Import(module=first_string, line=row + 1, column=col + 1,
-                                  bindings=_bindings(holder), conditions=_conditions(node)))
+        out.imports.append(
+            Import(
+                module=first_string,
+                line=row + 1,
+                column=col + 1,
+                bindings=_bindings(holder),
+                conditions=_conditions(node),
+            )
+        )
         return
-    out.calls.append(Call(callee=callee, line=row + 1, column=col + 1, first_string=first_string,
-                          first_is_string=first_string is not None, keywords=tuple(keywords),
-                          conditions=_conditions(node)))
+    out.calls.append(
+        Call(
+            callee=callee,
+            line=row + 1,
+            column=col + 1,
+            first_string=first_string,
+            first_is_string=first_string is not None,
+            keywords=tuple(keywords),
+            conditions=_conditions(node),
+        )
+    )
 
 
 def _bindings(node: Node | None) -> tuple[str, ...]:

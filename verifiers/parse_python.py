@@ -25,9 +25,21 @@ from verifiers.model import Call, Import, SourceFile, StringLiteral
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 # Nodes that hold no fact and no node that could: never queued.
-_LEAVES = frozenset({ast.Name, ast.Pass, ast.Break, ast.Continue, ast.Global, ast.Nonlocal,
-                     *ast.expr_context.__subclasses__(), *ast.boolop.__subclasses__(), *ast.operator.__subclasses__(),
-                     *ast.unaryop.__subclasses__(), *ast.cmpop.__subclasses__()})
+_LEAVES = frozenset(
+    {
+        ast.Name,
+        ast.Pass,
+        ast.Break,
+        ast.Continue,
+        ast.Global,
+        ast.Nonlocal,
+        *ast.expr_context.__subclasses__(),
+        *ast.boolop.__subclasses__(),
+        *ast.operator.__subclasses__(),
+        *ast.unaryop.__subclasses__(),
+        *ast.cmpop.__subclasses__(),
+    }
+)
 
 
 def _children(node: ast.AST) -> list[ast.AST]:
@@ -94,7 +106,9 @@ def _callee_of_chain(func: ast.expr) -> str:
 def _is_bare_string(stmt: ast.Expr) -> bool:
     """A string statement is a docstring or comment-like text, not data."""
     value = stmt.value
-    return isinstance(value, ast.JoinedStr) or (isinstance(value, ast.Constant) and isinstance(value.value, (str, bytes)))
+    return isinstance(value, ast.JoinedStr) or (
+        isinstance(value, ast.Constant) and isinstance(value.value, (str, bytes))
+    )
 
 
 class _Source:
@@ -146,7 +160,7 @@ class _Source:
             if text[i] == ")":
                 unclosed -= 1
                 if not unclosed:
-                    return text[opens[0]:i + 1]
+                    return text[opens[0] : i + 1]
             elif not text[i].isspace() and text[i] != "\\":
                 break
         return text[begin:end]
@@ -232,24 +246,34 @@ class _Collector:
         value = _string_value(node)
         if value is not None:
             line, col = self.source.position(node)
-            self.out.strings.append(StringLiteral(value=value, line=line, column=col, key=self.keys.get(id(node)),
-                                                  conditions=conditions))
+            self.out.strings.append(
+                StringLiteral(value=value, line=line, column=col, key=self.keys.get(id(node)), conditions=conditions)
+            )
 
     def _call(self, node: ast.Call, conditions: tuple[str, ...]) -> None:
         line, col = self.source.position(node)
         first = _first_positional(node)
         first_string = _string_value(first)
         keywords = tuple(k.arg for k in node.keywords if k.arg is not None)
-        self.out.calls.append(Call(callee=_callee_of_chain(node.func), line=line, column=col,
-                                   first_string=first_string, first_is_string=first_string is not None,
-                                   keywords=keywords, conditions=conditions))
+        self.out.calls.append(
+            Call(
+                callee=_callee_of_chain(node.func),
+                line=line,
+                column=col,
+                first_string=first_string,
+                first_is_string=first_string is not None,
+                keywords=keywords,
+                conditions=conditions,
+            )
+        )
 
     def _import(self, node: ast.Import, conditions: tuple[str, ...]) -> None:
         line, col = self.source.position(node)
         for alias in node.names:
             bound = alias.asname or alias.name.split(".")[0]
-            self.out.imports.append(Import(module=alias.name, line=line, column=col, bindings=(bound,),
-                                           conditions=conditions))
+            self.out.imports.append(
+                Import(module=alias.name, line=line, column=col, bindings=(bound,), conditions=conditions)
+            )
 
     def _import_from(self, node: ast.ImportFrom, conditions: tuple[str, ...]) -> None:
         line, col = self.source.position(node)
@@ -258,8 +282,16 @@ class _Collector:
         if not (len(node.names) == 1 and node.names[0].name == "*"):
             names = tuple(a.name for a in node.names)
             bindings = tuple(a.asname or a.name for a in node.names)
-        self.out.imports.append(Import(module="." * node.level + (node.module or ""), line=line, column=col,
-                                       names=names, bindings=bindings, conditions=conditions))
+        self.out.imports.append(
+            Import(
+                module="." * node.level + (node.module or ""),
+                line=line,
+                column=col,
+                names=names,
+                bindings=bindings,
+                conditions=conditions,
+            )
+        )
 
 
 def _first_positional(node: ast.Call) -> ast.expr | None:

@@ -21,10 +21,37 @@ from verifiers.parse_python import parse_python
 
 PYTHON_SUFFIXES = (".py",)
 JS_SUFFIXES = (".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx")
-SKIP_DIRS = frozenset({"node_modules", ".venv", "venv", "env", "__pycache__", ".git", "dist", "build",
-                       ".decaycheck", ".pytest_cache", ".mypy_cache", "coverage", ".next"})
-_JS_RESOLVE = ("", ".js", ".ts", ".mjs", ".cjs", ".jsx", ".tsx", ".json",
-               "/index.js", "/index.ts", "/index.mjs", "/index.cjs")
+SKIP_DIRS = frozenset(
+    {
+        "node_modules",
+        ".venv",
+        "venv",
+        "env",
+        "__pycache__",
+        ".git",
+        "dist",
+        "build",
+        ".decaycheck",
+        ".pytest_cache",
+        ".mypy_cache",
+        "coverage",
+        ".next",
+    }
+)
+_JS_RESOLVE = (
+    "",
+    ".js",
+    ".ts",
+    ".mjs",
+    ".cjs",
+    ".jsx",
+    ".tsx",
+    ".json",
+    "/index.js",
+    "/index.ts",
+    "/index.mjs",
+    "/index.cjs",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,8 +113,11 @@ class ParseCache:
 
     def parse(self, rel: str, text: str) -> SourceFile:
         python = rel.endswith(PYTHON_SUFFIXES)
-        grammar = "python" if python else ("tsx" if rel.endswith(".tsx") else
-                                           "ts" if rel.endswith((".ts", ".mts", ".cts")) else "js")
+        grammar = (
+            "python"
+            if python
+            else ("tsx" if rel.endswith(".tsx") else "ts" if rel.endswith((".ts", ".mts", ".cts")) else "js")
+        )
         key = (grammar, hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest())
         cached = self._entries.get(key)
         if cached is None:
@@ -97,8 +127,14 @@ class ParseCache:
                 self._entries.popitem(last=False)
         else:
             self._entries.move_to_end(key)
-        return SourceFile(path=rel, language=cached.language, imports=list(cached.imports),
-                          calls=list(cached.calls), strings=list(cached.strings), parse_error=cached.parse_error)
+        return SourceFile(
+            path=rel,
+            language=cached.language,
+            imports=list(cached.imports),
+            calls=list(cached.calls),
+            strings=list(cached.strings),
+            parse_error=cached.parse_error,
+        )
 
     def clear(self) -> None:
         self._entries.clear()
@@ -127,6 +163,7 @@ def load_project(root: Path, paths: list[str] | None = None, *, cache: ParseCach
 
 # import resolution ------------------------------------------------------------
 
+
 def _python_index(paths: list[str]) -> dict[str, str]:
     """Dotted module name -> file, from every source root.
 
@@ -144,7 +181,7 @@ def _python_index(paths: list[str]) -> dict[str, str]:
             parts = PurePosixPath(rel).with_suffix("").parts
             if not rel.endswith(".py") or parts[: len(prefix)] != prefix:
                 continue
-            parts = parts[len(prefix):]
+            parts = parts[len(prefix) :]
             if parts and parts[-1] == "__init__":
                 parts = parts[:-1]
             if parts:
@@ -212,6 +249,7 @@ def _resolve_imports(project: Project) -> None:
 
 # dependency manifests --------------------------------------------------------
 
+
 def _dependencies(root: Path) -> list[Dependency]:
     found: list[Dependency] = []
     for manifest in sorted(root.glob("requirements*.txt")) + sorted(root.glob("requirements/*.txt")):
@@ -243,8 +281,11 @@ def _pyproject(path: Path) -> list[Dependency]:
     lines = text.splitlines()
     names = list(data.get("project", {}).get("dependencies", []))
     names += list(data.get("tool", {}).get("poetry", {}).get("dependencies", {}))
-    return [Dependency(normalize_package(n), "pyproject.toml", *_position(lines, n.split()[0])) for n in names
-            if normalize_package(n) != "python"]
+    return [
+        Dependency(normalize_package(n), "pyproject.toml", *_position(lines, n.split()[0]))
+        for n in names
+        if normalize_package(n) != "python"
+    ]
 
 
 def _package_json(path: Path) -> list[Dependency]:

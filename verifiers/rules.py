@@ -42,11 +42,19 @@ class Table:
         keyword = match.group(0).split()[0]
         return keyword.isupper() or self.raw_sql_syntax.search(text) is not None
 
-    def finding(self, rule_id: str, path: str | None = None, line: int | None = None,
-                column: int | None = None, **fields: Any) -> Finding:
+    def finding(
+        self, rule_id: str, path: str | None = None, line: int | None = None, column: int | None = None, **fields: Any
+    ) -> Finding:
         rule = self.rules[rule_id]
-        return Finding(constraint=rule.constraint, rule=rule.id, severity=rule.severity,  # type: ignore[arg-type]
-                       path=path, line=line, column=column, message=rule.message.format(**fields))
+        return Finding(
+            constraint=rule.constraint,
+            rule=rule.id,
+            severity=rule.severity,  # type: ignore[arg-type]
+            path=path,
+            line=line,
+            column=column,
+            message=rule.message.format(**fields),
+        )
 
     def section(self, name: str) -> Any:
         return self.data[name]
@@ -69,6 +77,9 @@ def _matches(path: str, spec: dict[str, list[str]]) -> bool:
 def load_table(path: Path = RULES_FILE) -> Table:
     data = yaml.safe_load(path.read_text())
     rules = {r["id"]: Rule(**r) for r in data.pop("rules")}
-    return Table(rules=rules, data=data,
-                 raw_sql_shape=re.compile(data["raw_sql"]["pattern"], re.IGNORECASE),
-                 raw_sql_syntax=re.compile(data["raw_sql"]["lowercase_needs"], re.IGNORECASE))
+    return Table(
+        rules=rules,
+        data=data,
+        raw_sql_shape=re.compile(data["raw_sql"]["pattern"], re.IGNORECASE),
+        raw_sql_syntax=re.compile(data["raw_sql"]["lowercase_needs"], re.IGNORECASE),
+    )

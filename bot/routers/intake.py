@@ -27,7 +27,11 @@ class Intake:
         """Record installation changes (who installed, which repositories) in the log."""
         inst = data.get("installation") or {}
         account = (inst.get("account") or {}).get("login")
-        repos = [r.get("full_name") for key in ("repositories", "repositories_added", "repositories_removed")
-                 for r in (data.get(key) or []) if isinstance(r, dict)]
+        repos = [
+            r.get("full_name")
+            for key in ("repositories", "repositories_added", "repositories_removed")
+            for r in (data.get(key) or [])
+            if isinstance(r, dict)
+        ]
         log.info("%s.%s installation=%s account=%s repositories=%s", event, action, inst.get("id"), account, repos)
         self.queued.append(f"{event}.{action}")

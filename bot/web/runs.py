@@ -51,6 +51,16 @@ async def run_page(run_id: str, request: Request) -> HTMLResponse:
         title, summary, text = checkrun.title_of(parsed), checkrun.summary_of(parsed), checkrun.text_of(parsed)
     e = html.escape
     pr = f'· <span class="k">pull request</span> #{run["pr_number"]}' if run.get("pr_number") else ""
-    return HTMLResponse(PAGE.format(repo=e(run["repo"]), sha=e(run["head_sha"]), pr=pr, state=e(run.get("state", "")),
-                                    conclusion=e(str(run.get("conclusion") or "—")), title=e(title),
-                                    summary=e(summary), text=e(text), run_id=e(run_id)))
+    return HTMLResponse(
+        PAGE.format(
+            repo=e(run["repo"]),
+            sha=e(run["head_sha"]),
+            pr=pr,
+            state=e(run.get("state", "")),
+            conclusion=e(str(run.get("conclusion") or "—")),
+            title=e(title),
+            summary=e(summary),
+            text=e(text),
+            run_id=e(run_id),
+        )
+    )

@@ -36,8 +36,9 @@ async def webhook(request: Request) -> JSONResponse:
     ctx: AppContext = request.app.state.ctx
     body = await request.body()
     event = request.headers.get("x-github-event", "")
-    if not signature.verify(body, request.headers.get("x-hub-signature-256"),
-                            ctx.settings.webhook_secret.get_secret_value()):
+    if not signature.verify(
+        body, request.headers.get("x-hub-signature-256"), ctx.settings.webhook_secret.get_secret_value()
+    ):
         return _answer(401, event, "bad_signature")
     delivery = request.headers.get("x-github-delivery", "")
     if not event or not delivery:

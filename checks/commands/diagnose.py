@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Optional
 
 import typer
 from pydantic import ValidationError
@@ -21,9 +20,13 @@ from checks.diagnosis import DiagnosisInput, diagnose
 def register(app: typer.Typer) -> None:
     @app.command("diagnose")
     def diagnose_command(
-        input: Path = typer.Option(..., "--input", "-i", help="Evidence JSON: requests, server_log, startup, findings."),
-        repo: Optional[Path] = typer.Option(None, "--repo", help="Checkout the evidence came from, to map frames to files."),
-        json_out: Optional[Path] = typer.Option(None, "--json", help="Write {\"diagnosis\": ...} here."),
+        input: Path = typer.Option(
+            ..., "--input", "-i", help="Evidence JSON: requests, server_log, startup, findings."
+        ),
+        repo: Path | None = typer.Option(
+            None, "--repo", help="Checkout the evidence came from, to map frames to files."
+        ),
+        json_out: Path | None = typer.Option(None, "--json", help='Write {"diagnosis": ...} here.'),
     ) -> None:
         """Diagnose the root causes of a failed evaluation from recorded evidence."""
         console = Console(stderr=True)
@@ -43,9 +46,15 @@ def register(app: typer.Typer) -> None:
         out.print(f"[bold]{result.category}[/bold]" + (f" / {result.subcategory}" if result.subcategory else ""))
         out.print(result.summary)
         for rank, cause in enumerate(result.causes, start=1):
-            out.print(f"\n[bold]#{rank}[/bold] {cause.category}" + (f" / {cause.subcategory}" if cause.subcategory else ""))
+            out.print(
+                f"\n[bold]#{rank}[/bold] {cause.category}" + (f" / {cause.subcategory}" if cause.subcategory else "")
+            )
             for item in cause.evidence:
                 span = f"-{item.end_line}" if item.end_line else ""
-                where = f"{item.path}:{item.line}{span} " if item.path and item.line else (f"{item.path} " if item.path else "")
+                where = (
+                    f"{item.path}:{item.line}{span} "
+                    if item.path and item.line
+                    else (f"{item.path} " if item.path else "")
+                )
                 out.print(f"  - {where}{item.message}")
         raise typer.Exit(0 if result.category == "none" else 1)

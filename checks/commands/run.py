@@ -10,7 +10,6 @@ import signal
 import sys
 import time
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.console import Console
@@ -34,9 +33,9 @@ def register(app: typer.Typer) -> None:
     @app.command("run")
     def run(
         path: Path = typer.Argument(..., help="Checkout of the repository to evaluate."),
-        config: Optional[Path] = typer.Option(None, "--config", help="Config file instead of .github/decaycheck.yml."),
-        json_out: Optional[Path] = typer.Option(None, "--json", help="Write the report JSON to this file."),
-        sandbox: Optional[str] = typer.Option(None, "--sandbox", help="local (default) or docker."),
+        config: Path | None = typer.Option(None, "--config", help="Config file instead of .github/decaycheck.yml."),
+        json_out: Path | None = typer.Option(None, "--json", help="Write the report JSON to this file."),
+        sandbox: str | None = typer.Option(None, "--sandbox", help="local (default) or docker."),
     ) -> None:
         """Build, start and test the app in a sandbox; verify its constraints; diagnose; apply the gate."""
         err = Console(stderr=True, highlight=False)

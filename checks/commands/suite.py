@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.console import Console
@@ -32,17 +31,24 @@ def render(result: SuiteResult) -> Table:
     for r in result.requests:
         ok = r.passed == r.total
         status = str(r.status) if r.status is not None else "[red]none[/red]"
-        table.add_row(escape(r.name), r.method, escape(r.path), status,
-                      f"[green]{r.passed}/{r.total}[/green]" if ok else f"[red]{r.passed}/{r.total}[/red]")
+        table.add_row(
+            escape(r.name),
+            r.method,
+            escape(r.path),
+            status,
+            f"[green]{r.passed}/{r.total}[/green]" if ok else f"[red]{r.passed}/{r.total}[/red]",
+        )
     return table
 
 
 def totals(result: SuiteResult) -> str:
     """The line users compare: assertions passed, A%, pass@1."""
     colour = "green" if result.pass_at_1 else "red"
-    return (f"[bold {colour}]{result.suite}: {result.assertions_passed}/{result.assertions_total} assertions, "
-            f"A% {result.assert_pct:.2f}, pass@1 {int(result.pass_at_1)}[/bold {colour}] "
-            f"[dim]({len(result.requests)} requests, {result.elapsed_ms:.0f} ms)[/dim]")
+    return (
+        f"[bold {colour}]{result.suite}: {result.assertions_passed}/{result.assertions_total} assertions, "
+        f"A% {result.assert_pct:.2f}, pass@1 {int(result.pass_at_1)}[/bold {colour}] "
+        f"[dim]({len(result.requests)} requests, {result.elapsed_ms:.0f} ms)[/dim]"
+    )
 
 
 def failure_lines(result: SuiteResult, limit: int = MAX_FAILURE_LINES) -> list[str]:
@@ -50,12 +56,16 @@ def failure_lines(result: SuiteResult, limit: int = MAX_FAILURE_LINES) -> list[s
     lines: list[str] = []
     for request in result.requests:
         if request.error and request.failures:
-            lines.append(f"[red]✗[/red] {escape(request.name)}: {escape(request.error)} "
-                         f"[dim]({len(request.failures)} assertions failed)[/dim]")
+            lines.append(
+                f"[red]✗[/red] {escape(request.name)}: {escape(request.error)} "
+                f"[dim]({len(request.failures)} assertions failed)[/dim]"
+            )
             continue
         for failure in request.failures:
-            lines.append(f"[red]✗[/red] {escape(failure.id)} [dim]({failure.operation}; expected "
-                         f"{escape(_brief(failure.expected))}, got {escape(_brief(failure.actual))})[/dim]")
+            lines.append(
+                f"[red]✗[/red] {escape(failure.id)} [dim]({failure.operation}; expected "
+                f"{escape(_brief(failure.expected))}, got {escape(_brief(failure.actual))})[/dim]"
+            )
     if len(lines) > limit:
         lines = lines[:limit] + [f"... and {len(lines) - limit} more (see --json)"]
     return lines
@@ -72,9 +82,9 @@ def register(app: typer.Typer) -> None:
         base_url: str = typer.Option(..., "--base-url", help="Server root, e.g. http://127.0.0.1:8080."),
         api_prefix: str = typer.Option("/api", "--api-prefix", help="Prefix of the API routes."),
         suite_name: str = typer.Option("compat", "--suite", help="compat or strict."),
-        json_path: Optional[Path] = typer.Option(None, "--json", help="Write the result as JSON here."),
+        json_path: Path | None = typer.Option(None, "--json", help="Write the result as JSON here."),
         timeout: float = typer.Option(10.0, "--timeout", help="Seconds per request."),
-        deadline: Optional[float] = typer.Option(None, "--deadline", help="Seconds for the whole run."),
+        deadline: float | None = typer.Option(None, "--deadline", help="Seconds for the whole run."),
     ) -> None:
         """Run the compat or strict suite against a running server."""
         console = Console()

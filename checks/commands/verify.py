@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from pathlib import Path
-from typing import Optional, get_args
+from typing import get_args
 
 import typer
 from rich.console import Console
@@ -23,13 +23,24 @@ from verifiers.constraints import Architecture, Constraints, Database, Framework
 from verifiers.findings import Finding
 
 
-def choose_constraints(declared: Constraints, runtime: str, *, level: str | None, framework: str | None,
-                       architecture: str | None, database: str | None, orm: str | None) -> Constraints:
+def choose_constraints(
+    declared: Constraints,
+    runtime: str,
+    *,
+    level: str | None,
+    framework: str | None,
+    architecture: str | None,
+    database: str | None,
+    orm: str | None,
+) -> Constraints:
     """The repository's constraints with the command-line flags laid over them (a level expands first)."""
     framework = framework or declared.framework
     if level is not None:
-        base = Constraints.from_level(level, framework=framework,  # type: ignore[arg-type]
-                                      database=database or declared.database or "postgresql")  # type: ignore[arg-type]
+        base = Constraints.from_level(
+            level,
+            framework=framework,  # type: ignore[arg-type]
+            database=database or declared.database or "postgresql",
+        )  # type: ignore[arg-type]
         if base.orm is not None and framework is None:
             base = base.model_copy(update={"orm": "sequelize" if runtime == "node" else "sqlalchemy"})
     else:
@@ -54,8 +65,9 @@ def findings_json(findings: list[Finding], constraints: Constraints, path: str) 
 
 def render(findings: list[Finding], constraints: Constraints) -> Table:
     declared = ", ".join(f"{k}={v}" for k, v in constraints.declared().items()) or "nothing declared"
-    table = Table(title=f"structural findings ({declared})",
-                  caption=f"{len(findings)} finding{'s' if len(findings) != 1 else ''}")
+    table = Table(
+        title=f"structural findings ({declared})", caption=f"{len(findings)} finding{'s' if len(findings) != 1 else ''}"
+    )
     table.add_column("where", overflow="fold")
     table.add_column("rule", overflow="fold")
     table.add_column("severity")
@@ -76,19 +88,25 @@ def register(app: typer.Typer) -> None:
     @app.command("verify")
     def verify_command(
         path: Path = typer.Argument(..., help="Repository checkout to verify."),
-        config: Optional[Path] = typer.Option(None, "--config", help="Config file instead of .github/decaycheck.yml."),
-        level: Optional[str] = typer.Option(None, "--level", help="The study's level: L0, L1, L2 or L3."),
-        framework: Optional[str] = typer.Option(None, "--framework", help="flask|fastapi|django|aiohttp|express|fastify|hono|koa"),
-        architecture: Optional[str] = typer.Option(None, "--architecture", help="clean|none"),
-        database: Optional[str] = typer.Option(None, "--database", help="postgresql|sqlite"),
-        orm: Optional[str] = typer.Option(None, "--orm", help="sqlalchemy|sequelize|none"),
-        json_path: Optional[Path] = typer.Option(None, "--json", help="Write the findings as JSON here."),
+        config: Path | None = typer.Option(None, "--config", help="Config file instead of .github/decaycheck.yml."),
+        level: str | None = typer.Option(None, "--level", help="The study's level: L0, L1, L2 or L3."),
+        framework: str | None = typer.Option(
+            None, "--framework", help="flask|fastapi|django|aiohttp|express|fastify|hono|koa"
+        ),
+        architecture: str | None = typer.Option(None, "--architecture", help="clean|none"),
+        database: str | None = typer.Option(None, "--database", help="postgresql|sqlite"),
+        orm: str | None = typer.Option(None, "--orm", help="sqlalchemy|sequelize|none"),
+        json_path: Path | None = typer.Option(None, "--json", help="Write the findings as JSON here."),
     ) -> None:
         """Check the code against its declared framework, architecture, database and ORM."""
         console = Console()
-        for name, value, kind in (("level", level, Level), ("framework", framework, Framework),
-                                  ("architecture", architecture, Architecture), ("database", database, Database),
-                                  ("orm", orm, Orm)):
+        for name, value, kind in (
+            ("level", level, Level),
+            ("framework", framework, Framework),
+            ("architecture", architecture, Architecture),
+            ("database", database, Database),
+            ("orm", orm, Orm),
+        ):
             _check_choice(name, value, get_args(kind), console)
         if not path.is_dir():
             console.print(f"[red]error:[/red] {path} is not a folder")
@@ -98,8 +116,15 @@ def register(app: typer.Typer) -> None:
         except ConfigError as exc:
             console.print(f"[red]error:[/red] {exc}")
             raise typer.Exit(2) from None
-        constraints = choose_constraints(resolved.constraints, resolved.runtime, level=level, framework=framework,
-                                         architecture=architecture, database=database, orm=orm)
+        constraints = choose_constraints(
+            resolved.constraints,
+            resolved.runtime,
+            level=level,
+            framework=framework,
+            architecture=architecture,
+            database=database,
+            orm=orm,
+        )
         findings = verify(resolved.app_dir, constraints)
         console.print(render(findings, constraints))
         if json_path is not None:

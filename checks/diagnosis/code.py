@@ -26,8 +26,10 @@ _PY_ASSIGNED = re.compile(r"^(?P<indent>)(?P<name>[a-z_]\w*)\s*=\s*[\w.]+\(")
 _JS_DEFS = (
     re.compile(r"^(?P<indent>\s*)(?:export\s+)?(?:async\s+)?function\s*\*?\s*(?P<name>\w+)\s*\("),
     re.compile(r"^(?P<indent>\s*)(?:static\s+)?(?:async\s+)?(?P<name>\w+)\s*\([^)]*\)\s*\{"),
-    re.compile(r"^(?P<indent>\s*)(?:export\s+)?(?:const|let|var)\s+(?P<name>\w+)\s*=\s*(?:async\s*)?"
-               r"(?:function\b|\([^)]*\)\s*=>|\w+\s*=>)"),
+    re.compile(
+        r"^(?P<indent>\s*)(?:export\s+)?(?:const|let|var)\s+(?P<name>\w+)\s*=\s*(?:async\s*)?"
+        r"(?:function\b|\([^)]*\)\s*=>|\w+\s*=>)"
+    ),
     re.compile(r"^(?P<indent>\s*)(?P<name>\w+)\s*:\s*(?:async\s*)?(?:function\b|\([^)]*\)\s*=>|\w+\s*=>)"),
 )
 _JS_NOT_NAMES = {"if", "for", "while", "switch", "catch", "return", "function", "with", "else", "do", "try"}
@@ -35,17 +37,86 @@ _CALL = re.compile(r"(?:\b(?P<owner>\w+)\.|\.|\b)(?P<name>[A-Za-z_]\w*)\s*\(")
 # `blocking(articles.list_articles, ...)` passes a function without calling it.
 _OWNED = re.compile(r"\b(?P<owner>[A-Za-z_]\w*)\.(?P<name>[A-Za-z_]\w*)\b(?!\s*\()")
 _STRING = re.compile(r"""(["'`])(?:\\.|(?!\1).)*\1""")
-_COMMENTS = ("#", "//", "*", "/*", "\"\"\"", "'''")  # comment and docstring lines name no code
-_VERBS = {"get", "post", "put", "patch", "delete", "del", "all", "use", "route", "add_route", "re_path", "path",
-          "api_route", "add"}
+_COMMENTS = ("#", "//", "*", "/*", '"""', "'''")  # comment and docstring lines name no code
+_VERBS = {
+    "get",
+    "post",
+    "put",
+    "patch",
+    "delete",
+    "del",
+    "all",
+    "use",
+    "route",
+    "add_route",
+    "re_path",
+    "path",
+    "api_route",
+    "add",
+}
 _REFERENCE = re.compile(r"(?:\b(?P<owner>\w+)\.|\.|\b)(?P<name>[A-Za-z_]\w*)\b")
 # Names too common to follow: built-ins and ORM/framework verbs that resolve to everything.
-_GENERIC = {"len", "str", "int", "dict", "max", "min", "json", "send", "status", "print", "isinstance", "super",
-            "flush", "commit", "refresh", "close", "execute", "scalar", "scalars", "select", "where", "require", "push",
-            "map", "filter", "then", "catch", "String", "Number", "Boolean", "Object", "Array", "Promise", "Date",
-            "Error", "parseInt", "resolve", "next", "asyncHandler", "format", "join", "split", "strip", "lower",
-            "upper", "replace", "items", "keys", "values", "append", "extend", "sorted", "range", "enumerate",
-            "getattr", "exec", "test", "include", "has"}
+_GENERIC = {
+    "len",
+    "str",
+    "int",
+    "dict",
+    "max",
+    "min",
+    "json",
+    "send",
+    "status",
+    "print",
+    "isinstance",
+    "super",
+    "flush",
+    "commit",
+    "refresh",
+    "close",
+    "execute",
+    "scalar",
+    "scalars",
+    "select",
+    "where",
+    "require",
+    "push",
+    "map",
+    "filter",
+    "then",
+    "catch",
+    "String",
+    "Number",
+    "Boolean",
+    "Object",
+    "Array",
+    "Promise",
+    "Date",
+    "Error",
+    "parseInt",
+    "resolve",
+    "next",
+    "asyncHandler",
+    "format",
+    "join",
+    "split",
+    "strip",
+    "lower",
+    "upper",
+    "replace",
+    "items",
+    "keys",
+    "values",
+    "append",
+    "extend",
+    "sorted",
+    "range",
+    "enumerate",
+    "getattr",
+    "exec",
+    "test",
+    "include",
+    "has",
+}
 
 
 @dataclass(frozen=True)
@@ -142,14 +213,17 @@ def called_names(repo: Path, span: Span) -> list[tuple[str, str]]:
 
     The owner is the module or object before the dot (`articles.feed` → 'articles'), or ''.
     """
-    lines = _lines(repo, span.path)[span.start - 1: span.end]
+    lines = _lines(repo, span.path)[span.start - 1 : span.end]
     names: list[tuple[str, str]] = []
     # A one-line registration (`re_path(..., articles.collection)`) names its handler without calling it.
     single = span.start == span.end
     for number, text in enumerate(lines):
         text = _STRING.sub('""', text)  # "^api/user/?$" names no function
-        found = list(_REFERENCE.finditer(text)) if single else sorted(
-            [*_CALL.finditer(text), *_OWNED.finditer(text)], key=lambda m: m.start())
+        found = (
+            list(_REFERENCE.finditer(text))
+            if single
+            else sorted([*_CALL.finditer(text), *_OWNED.finditer(text)], key=lambda m: m.start())
+        )
         for m in found:
             name = m["name"]
             if number == 0 and name in _VERBS:
@@ -161,13 +235,26 @@ def called_names(repo: Path, span: Span) -> list[tuple[str, str]]:
     return names
 
 
-_METHOD_WORDS = {"GET": ("get", "list", "find", "read", "show", "fetch"), "POST": ("create", "add", "register", "new"),
-                 "PUT": ("update", "edit", "change", "save"), "PATCH": ("update", "edit", "change", "save"),
-                 "DELETE": ("delete", "remove", "destroy", "un")}
+_METHOD_WORDS = {
+    "GET": ("get", "list", "find", "read", "show", "fetch"),
+    "POST": ("create", "add", "register", "new"),
+    "PUT": ("update", "edit", "change", "save"),
+    "PATCH": ("update", "edit", "change", "save"),
+    "DELETE": ("delete", "remove", "destroy", "un"),
+}
 
 
-def call_chain(repo: Path, path: str, line: int, *, topic: str = "", method: str = "", words: frozenset[str] = frozenset(),
-               depth: int = 4, limit: int = 10) -> list[Span]:
+def call_chain(
+    repo: Path,
+    path: str,
+    line: int,
+    *,
+    topic: str = "",
+    method: str = "",
+    words: frozenset[str] = frozenset(),
+    depth: int = 4,
+    limit: int = 10,
+) -> list[Span]:
     """The route's handler, then the definitions it calls (breadth first, by name, across files).
 
     When more are found than `limit`, those about the request go first: named after
@@ -186,8 +273,11 @@ def call_chain(repo: Path, path: str, line: int, *, topic: str = "", method: str
         following: list[Span] = []
         for span in frontier:
             for owner, name in called_names(repo, span):
-                targets = [t for t in table.get(name, ())
-                           if not any(c.path == t.path and c.covers(t.start) for c in chain + following)]
+                targets = [
+                    t
+                    for t in table.get(name, ())
+                    if not any(c.path == t.path and c.covers(t.start) for c in chain + following)
+                ]
                 local = [t for t in targets if t.path == span.path]
                 # A helper in the same file shadows namesakes elsewhere; `articles.x` means the articles module's x.
                 owned = [t for t in targets if owner and Path(t.path).stem.rstrip("s") == owner.rstrip("s")]
@@ -204,13 +294,16 @@ def call_chain(repo: Path, path: str, line: int, *, topic: str = "", method: str
         name = span.name.lower()
         spelled = 0
         if words:
-            text = "\n".join(_lines(repo, span.path)[span.start - 1: span.end])
+            text = "\n".join(_lines(repo, span.path)[span.start - 1 : span.end])
             spelled = sum(1 for word in words if re.search(rf"\b{re.escape(word)}\b", text))
-        return (10 * min(spelled, 5) + 2 * bool(stem and stem in name)
-                + bool(stem and Path(span.path).stem.rstrip("s") == stem)
-                + bool(any(name.lstrip("_").startswith(v) for v in verbs)))
+        return (
+            10 * min(spelled, 5)
+            + 2 * bool(stem and stem in name)
+            + bool(stem and Path(span.path).stem.rstrip("s") == stem)
+            + bool(any(name.lstrip("_").startswith(v) for v in verbs))
+        )
 
-    return [chain[0]] + sorted(chain[1:], key=relevance, reverse=True)[:limit - 1]
+    return [chain[0]] + sorted(chain[1:], key=relevance, reverse=True)[: limit - 1]
 
 
 def grep(repo: Path, pattern: re.Pattern[str], *, limit: int = 3) -> list[Span]:

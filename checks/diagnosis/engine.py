@@ -58,8 +58,10 @@ class _Hint:
 
 @lru_cache(maxsize=1)
 def _hints() -> tuple[_Hint, ...]:
-    return tuple(_Hint(re.compile(r["pattern"], re.IGNORECASE), r["category"], r.get("subcategory"), r["label"],
-                       r.get("when")) for r in yaml.safe_load(_HINTS.read_text()))
+    return tuple(
+        _Hint(re.compile(r["pattern"], re.IGNORECASE), r["category"], r.get("subcategory"), r["label"], r.get("when"))
+        for r in yaml.safe_load(_HINTS.read_text())
+    )
 
 
 @dataclass(frozen=True)
@@ -70,7 +72,9 @@ class _Place:
 
 @lru_cache(maxsize=1)
 def _places() -> dict[str, _Place]:
-    return {key: _Place(re.compile(row["pattern"]), row["why"]) for key, row in yaml.safe_load(_PLACES.read_text()).items()}
+    return {
+        key: _Place(re.compile(row["pattern"]), row["why"]) for key, row in yaml.safe_load(_PLACES.read_text()).items()
+    }
 
 
 @dataclass
@@ -131,19 +135,35 @@ class _Diagnoser:
     def log_evidence(self, cause: _Cause, error: LogError) -> None:
         frame = error.repo_frame
         message = f"{error.type}: {error.message}".strip(": ")[:300]
-        cause.add_evidence(Evidence(kind="log", message=message, path=frame.path if frame else None,
-                                    line=frame.line if frame else None))
-        for caller in error.chain[1:1 + _CALLERS]:
+        cause.add_evidence(
+            Evidence(
+                kind="log", message=message, path=frame.path if frame else None, line=frame.line if frame else None
+            )
+        )
+        for caller in error.chain[1 : 1 + _CALLERS]:
             where = f" in {caller.function}" if caller.function else ""
-            cause.add_evidence(Evidence(kind="log", message=f"called from {caller.path}:{caller.line}{where}",
-                                        path=caller.path, line=caller.line))
+            cause.add_evidence(
+                Evidence(
+                    kind="log",
+                    message=f"called from {caller.path}:{caller.line}{where}",
+                    path=caller.path,
+                    line=caller.line,
+                )
+            )
 
     def code_evidence(self, cause: _Cause, spans: list[Span], why: str, *, first: bool = False) -> None:
         for span in reversed(spans) if first else spans:
             name = f" {span.name}" if span.name else ""
-            cause.add_evidence(Evidence(kind="code", message=f"{why}:{name} {span.path}:{span.start}".strip(),
-                                        path=span.path, line=span.start,
-                                        end_line=span.end if span.end > span.start else None), first=first)
+            cause.add_evidence(
+                Evidence(
+                    kind="code",
+                    message=f"{why}:{name} {span.path}:{span.start}".strip(),
+                    path=span.path,
+                    line=span.start,
+                    end_line=span.end if span.end > span.start else None,
+                ),
+                first=first,
+            )
 
     def request_evidence(self, cause: _Cause, request: Request, message: str, *, locate: bool = False) -> None:
         """The request, and with `locate` the route serving it and the definitions its handler calls."""
@@ -157,10 +177,19 @@ class _Diagnoser:
                 end = handler.end if handler.end > line else None
                 if not any(e.kind == "code" and e.request is None for e in cause.evidence):
                     words = request.response_keys if cause.category == "schema_format_error" else frozenset()
-                    chain = call_chain(self.repo, path, line, topic=request.resource, method=request.method,
-                                       words=words)[1:]
-        cause.add_evidence(Evidence(kind="request", request=request.name, path=path, line=line, end_line=end,
-                                    message=f"{request.method} {request.path} → {request.status}: {message}"))
+                    chain = call_chain(
+                        self.repo, path, line, topic=request.resource, method=request.method, words=words
+                    )[1:]
+        cause.add_evidence(
+            Evidence(
+                kind="request",
+                request=request.name,
+                path=path,
+                line=line,
+                end_line=end,
+                message=f"{request.method} {request.path} → {request.status}: {message}",
+            )
+        )
         self.code_evidence(cause, chain, "called by the handler")
 
     # -- reading ----------------------------------------------------------------------------
@@ -226,8 +255,9 @@ class _Diagnoser:
             if pair and pair[1]:
                 self.from_log(request, *pair)
                 return
-            cause = self.cause("no-response", "other", None,
-                               "the server stopped answering (crashed or hung during the suite)", request)
+            cause = self.cause(
+                "no-response", "other", None, "the server stopped answering (crashed or hung during the suite)", request
+            )
             if pair:
                 self.log_evidence(cause, pair[0])
             self.request_evidence(cause, request, request.error or "no response", locate=len(cause.requests) == 1)
@@ -237,35 +267,61 @@ class _Diagnoser:
             if pair is not None:
                 self.from_log(request, *pair)
                 return
-            cause = self.cause("5xx-silent", "logic_error", "business_logic_defect",
-                               "handlers fail with server errors that leave nothing in the log", request)
+            cause = self.cause(
+                "5xx-silent",
+                "logic_error",
+                "business_logic_defect",
+                "handlers fail with server errors that leave nothing in the log",
+                request,
+            )
             self.request_evidence(cause, request, "server error", locate=True)
             return
         if 300 <= status < 400:
-            cause = self.cause("redirect", "logic_error", "framework_idiosyncrasy",
-                               "the framework redirects API paths (trailing slashes?)", request)
+            cause = self.cause(
+                "redirect",
+                "logic_error",
+                "framework_idiosyncrasy",
+                "the framework redirects API paths (trailing slashes?)",
+                request,
+            )
             self.request_evidence(cause, request, "redirected", locate=True)
             return
         if status in (401, 403) and request.sent_auth is not False and not (expected and not is_success(expected)):
-            cause = self.cause("token-rejected", "logic_error", "auth_misconfiguration",
-                               "the server rejects the token it issued (header scheme, secret or lookup)", request)
+            cause = self.cause(
+                "token-rejected",
+                "logic_error",
+                "auth_misconfiguration",
+                "the server rejects the token it issued (header scheme, secret or lookup)",
+                request,
+            )
             self.request_evidence(cause, request, "token rejected")
             self.attach_log(cause, "auth_misconfiguration")
             return
         if status in (404, 405, 501) and (expected is None or is_success(expected)):
-            cause = self.cause(f"missing:{request.resource}", "incomplete_implementation", None,
-                               f"requests on {request.resource} are not served", request)
+            cause = self.cause(
+                f"missing:{request.resource}",
+                "incomplete_implementation",
+                None,
+                f"requests on {request.resource} are not served",
+                request,
+            )
             self.request_evidence(cause, request, "not served", locate=True)
             return
         if status in (400, 415, 422) and wants_empty_body(request):
-            cause = self.cause("empty-body", "logic_error", "framework_idiosyncrasy",
-                               "the framework rejects the empty JSON body of POST/DELETE favorite and follow", request)
+            cause = self.cause(
+                "empty-body",
+                "logic_error",
+                "framework_idiosyncrasy",
+                "the framework rejects the empty JSON body of POST/DELETE favorite and follow",
+                request,
+            )
             self.request_evidence(cause, request, "empty body rejected", locate=True)
             self.attach_log(cause, "framework_idiosyncrasy")
             return
         if expected is not None and not is_success(status) and is_success(expected):
-            cause = self.cause("rejects-valid", "logic_error", "business_logic_defect",
-                               "valid requests are rejected", request)
+            cause = self.cause(
+                "rejects-valid", "logic_error", "business_logic_defect", "valid requests are rejected", request
+            )
             self.request_evidence(cause, request, f"expected {status_code(expected)}", locate=True)
             return
         if expected is not None and is_success(status) and not is_success(expected):
@@ -279,23 +335,45 @@ class _Diagnoser:
 
     def from_log(self, request: Request, error: LogError, signature: Signature | None) -> None:
         if signature is None:
-            cause = self.cause(f"log:{error.type}", "logic_error", "business_logic_defect",
-                               f"the server fails with {error.type or 'an error'}", request)
+            cause = self.cause(
+                f"log:{error.type}",
+                "logic_error",
+                "business_logic_defect",
+                f"the server fails with {error.type or 'an error'}",
+                request,
+            )
         else:
-            cause = self.cause(f"log:{signature.id}", signature.category, signature.subcategory, signature.label, request)
+            cause = self.cause(
+                f"log:{signature.id}", signature.category, signature.subcategory, signature.label, request
+            )
         self.log_evidence(cause, error)
 
     def from_missing_error(self, request: Request, expected: int | None) -> None:
         """The server said yes where it should have said no."""
         if expected in (401, 403):
-            cause = self.cause(f"unguarded:{expected}", "logic_error", "auth_misconfiguration",
-                               "writes are not protected (missing authentication or ownership checks)", request)
+            cause = self.cause(
+                f"unguarded:{expected}",
+                "logic_error",
+                "auth_misconfiguration",
+                "writes are not protected (missing authentication or ownership checks)",
+                request,
+            )
         elif expected == 404:
-            cause = self.cause("not-deleted", "logic_error", "state_propagation_failure",
-                               "deleted or unknown resources are still served", request)
+            cause = self.cause(
+                "not-deleted",
+                "logic_error",
+                "state_propagation_failure",
+                "deleted or unknown resources are still served",
+                request,
+            )
         else:
-            cause = self.cause(f"unvalidated:{expected}", "logic_error", "business_logic_defect",
-                               "invalid or duplicate input is accepted", request)
+            cause = self.cause(
+                f"unvalidated:{expected}",
+                "logic_error",
+                "business_logic_defect",
+                "invalid or duplicate input is accepted",
+                request,
+            )
         self.request_evidence(cause, request, f"expected {expected}", locate=True)
 
     def from_assertions(self, request: Request) -> None:
@@ -331,18 +409,21 @@ class _Diagnoser:
         for key, cause in self.causes.items():
             if key.startswith("missing:") and cause.category == "incomplete_implementation":
                 for path in resource_files(self.repo, key.split(":", 1)[1]):
-                    cause.add_evidence(Evidence(kind="code", path=path,
-                                                message=f"{path} should serve {key.split(':', 1)[1]}"))
+                    cause.add_evidence(
+                        Evidence(kind="code", path=path, message=f"{path} should serve {key.split(':', 1)[1]}")
+                    )
             place = _places().get(key)
             if place is not None:
                 self.code_evidence(cause, grep(self.repo, place.pattern), place.why, first=True)
 
     def startup_cause(self) -> RootCause:
-        label = {"install_failed": "the dependencies do not install",
-                 "start_failed": "the server exits during startup",
-                 "health_timeout": "the server never becomes healthy"}.get(self.input.startup, "the server does not start")
+        label = {
+            "install_failed": "the dependencies do not install",
+            "start_failed": "the server exits during startup",
+            "health_timeout": "the server never becomes healthy",
+        }.get(self.input.startup, "the server does not start")
         cause = _Cause("startup", "server_startup_failure", None, label, -1)
-        for error, signature in self.classified[-3:]:
+        for error, _signature in self.classified[-3:]:
             self.log_evidence(cause, error)
         if not cause.evidence:
             tail = [line for line in self.input.server_log.strip().splitlines() if line.strip()][-3:]
@@ -356,12 +437,23 @@ class _Diagnoser:
                 by_constraint[str(finding.get("constraint", "constraint"))].append(finding)
         causes = []
         for constraint, findings in by_constraint.items():
-            evidence = [Evidence(kind="finding", message=f"{f.get('rule')}: {f.get('message')}", path=f.get("path"),
-                                 line=f.get("line")) for f in findings[:_MAX_EVIDENCE]]
-            causes.append(RootCause(category="constraint_violation",
-                                    summary=f"The declared {constraint} constraint is not kept: {len(findings)} finding(s); "
-                                            f"first: {findings[0].get('message')}",
-                                    evidence=evidence))
+            evidence = [
+                Evidence(
+                    kind="finding",
+                    message=f"{f.get('rule')}: {f.get('message')}",
+                    path=f.get("path"),
+                    line=f.get("line"),
+                )
+                for f in findings[:_MAX_EVIDENCE]
+            ]
+            causes.append(
+                RootCause(
+                    category="constraint_violation",
+                    summary=f"The declared {constraint} constraint is not kept: {len(findings)} finding(s); "
+                    f"first: {findings[0].get('message')}",
+                    evidence=evidence,
+                )
+            )
         return causes
 
     def finish(self, cause: _Cause) -> RootCause:
@@ -376,8 +468,13 @@ class _Diagnoser:
                 summary += f", {len(cause.consequences)} of them downstream of it"
         else:
             summary += where
-        return RootCause(category=cause.category, subcategory=cause.subcategory, summary=summary + ".",
-                         evidence=cause.evidence, consequences=cause.consequences)
+        return RootCause(
+            category=cause.category,
+            subcategory=cause.subcategory,
+            summary=summary + ".",
+            evidence=cause.evidence,
+            consequences=cause.consequences,
+        )
 
 
 def diagnose(evidence: DiagnosisInput, *, repo: Path | None = None) -> Diagnosis:

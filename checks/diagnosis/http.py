@@ -16,8 +16,12 @@ from typing import Any
 MISSING_VALUE = re.compile(r"/(undefined|null|None|%7B\w+%7D|\{\w+\})(/|$|\?)")
 _EMPTY_LIST = re.compile(r'"(\w+)"\s*:\s*\[\s*\]')
 _STATUS_WORDS = re.compile(r"\bstatus\b", re.IGNORECASE)
-_EMPTY_BODY_OPERATIONS = {"CreateArticleFavorite", "DeleteArticleFavorite", "FollowUserByUsername",
-                          "UnfollowUserByUsername"}
+_EMPTY_BODY_OPERATIONS = {
+    "CreateArticleFavorite",
+    "DeleteArticleFavorite",
+    "FollowUserByUsername",
+    "UnfollowUserByUsername",
+}
 
 
 @dataclass
@@ -40,14 +44,23 @@ class Request:
     error: str | None = None
 
     @classmethod
-    def of(cls, index: int, record: dict[str, Any]) -> "Request":
-        return cls(index=index, name=str(record.get("name") or f"#{index + 1}"),
-                   operation=str(record.get("operation") or ""), method=str(record.get("method") or "GET").upper(),
-                   path=str(record.get("path") or ""), url=str(record.get("url") or ""),
-                   status=record.get("status"), passed=int(record.get("passed") or 0),
-                   total=int(record.get("total") or 0), failures=list(record.get("failures") or []),
-                   excerpt=str(record.get("response_excerpt") or ""), sent_auth=record.get("sent_auth"),
-                   depends_on=list(record.get("depends_on") or []), error=record.get("error"))
+    def of(cls, index: int, record: dict[str, Any]) -> Request:
+        return cls(
+            index=index,
+            name=str(record.get("name") or f"#{index + 1}"),
+            operation=str(record.get("operation") or ""),
+            method=str(record.get("method") or "GET").upper(),
+            path=str(record.get("path") or ""),
+            url=str(record.get("url") or ""),
+            status=record.get("status"),
+            passed=int(record.get("passed") or 0),
+            total=int(record.get("total") or 0),
+            failures=list(record.get("failures") or []),
+            excerpt=str(record.get("response_excerpt") or ""),
+            sent_auth=record.get("sent_auth"),
+            depends_on=list(record.get("depends_on") or []),
+            error=record.get("error"),
+        )
 
     @property
     def failed(self) -> bool:

@@ -22,7 +22,7 @@ _METHOD_WORDS = {"GET": "get", "POST": "post", "PUT": "put", "DELETE": "delete",
 def _segments(template: str, prefix: str = "/api") -> list[str]:
     path = template.split("?")[0]
     if path.startswith(prefix):
-        path = path[len(prefix):]
+        path = path[len(prefix) :]
     return [s for s in path.split("/") if s]
 
 
@@ -86,5 +86,4 @@ def locate_route(repo: Path, method: str, template: str) -> tuple[str, int] | No
 def resource_files(repo: Path, resource: str) -> list[str]:
     """Route modules named after `resource` ('comments' → routes/comments.js): where a missing route belongs."""
     stems = {resource, resource.rstrip("s"), resource + "s"}
-    return [name for name, _ in source_files(repo.resolve())
-            if Path(name).stem in stems and is_route_module(name)]
+    return [name for name, _ in source_files(repo.resolve()) if Path(name).stem in stems and is_route_module(name)]

@@ -15,14 +15,29 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 _PY_FRAME = re.compile(r'^\s*File "(?P<path>[^"]+)", line (?P<line>\d+)(?:, in (?P<func>.+))?$')
-_PY_EXC = re.compile(r"^(?P<type>[A-Za-z_][\w.]*(?:Error|Exception|Exit|Warning|Interrupt|Timeout|Failure|Greenlet|Invalid\w*|\w+)?)(?::\s?(?P<msg>.*))?$")
-_NODE_FRAME = re.compile(r"^\s+at (?:(?P<func>.+?) \()?(?P<path>(?:file://)?[^()\s]+?):(?P<line>\d+):(?P<col>\d+)\)?\s*\{?\s*$")
+_PY_EXC = re.compile(
+    r"^(?P<type>[A-Za-z_][\w.]*(?:Error|Exception|Exit|Warning|Interrupt|Timeout|Failure|Greenlet|Invalid\w*|\w+)?)(?::\s?(?P<msg>.*))?$"
+)
+_NODE_FRAME = re.compile(
+    r"^\s+at (?:(?P<func>.+?) \()?(?P<path>(?:file://)?[^()\s]+?):(?P<line>\d+):(?P<col>\d+)\)?\s*\{?\s*$"
+)
 _NODE_HEAD = re.compile(r"(?P<type>[A-Z][\w.]*(?:Error|Exception)|Error)(?: \[(?P<code>[\w_]+)\])?(?:: (?P<msg>.*))?$")
 _NODE_ANY_FRAME = re.compile(r"^\s+at \S")
 # util.inspect prints an error's own properties after its stack: `{ name: 'SequelizeDatabaseError', parent: error: ...`
 _NODE_PROP = re.compile(r"^  (?P<key>name|code|parent|original|message): (?P<value>.*?),?$")
-_NOT_REPO = ("site-packages", "dist-packages", "node_modules", "/lib/python", "<frozen", "node:", "internal/",
-             "/usr/lib/", "/usr/local/lib/", "<string>", "<unknown>")
+_NOT_REPO = (
+    "site-packages",
+    "dist-packages",
+    "node_modules",
+    "/lib/python",
+    "<frozen",
+    "node:",
+    "internal/",
+    "/usr/lib/",
+    "/usr/local/lib/",
+    "<string>",
+    "<unknown>",
+)
 _WORKSPACE_PREFIXES = ("/workspace/", "/app/", "/src/", "/repo/", "/code/")
 
 
@@ -124,8 +139,13 @@ def _python_errors(lines: list[str]) -> list[LogError]:
                 current.message = message or current.message
                 current.frames.extend(frames)
             else:
-                current = LogError(types=[exc_type] if exc_type else [], message=message, frames=frames,
-                                   language="python", log_line=start + 1)
+                current = LogError(
+                    types=[exc_type] if exc_type else [],
+                    message=message,
+                    frames=frames,
+                    language="python",
+                    log_line=start + 1,
+                )
                 errors.append(current)
         i += 1
     return errors
@@ -163,8 +183,9 @@ def _node_errors(lines: list[str]) -> list[LogError]:
             if lines[i - 1].rstrip().endswith("{"):
                 i = _node_properties(lines, i, types, message_parts := [])
                 message = " ".join([message, *message_parts]).strip()
-            errors.append(LogError(types=types, message=message, frames=frames, language="node",
-                                   log_line=head_index + 1))
+            errors.append(
+                LogError(types=types, message=message, frames=frames, language="node", log_line=head_index + 1)
+            )
             continue
         i += 1
     return errors

@@ -54,12 +54,17 @@ class Diagnosis(BaseModel):
     causes: list[RootCause] = Field(default_factory=list)
 
     @classmethod
-    def from_causes(cls, causes: list[RootCause]) -> "Diagnosis":
+    def from_causes(cls, causes: list[RootCause]) -> Diagnosis:
         if not causes:
             return cls(category="none", summary="Every assertion passed and no constraint was violated.")
         head = causes[0]
-        return cls(category=head.category, subcategory=head.subcategory, summary=head.summary,
-                   evidence=head.evidence, causes=causes)
+        return cls(
+            category=head.category,
+            subcategory=head.subcategory,
+            summary=head.summary,
+            evidence=head.evidence,
+            causes=causes,
+        )
 
 
 class DiagnosisInput(BaseModel):

@@ -26,8 +26,16 @@ class Signature:
 @lru_cache(maxsize=1)
 def signatures() -> tuple[Signature, ...]:
     rows = yaml.safe_load(_TABLE.read_text())
-    return tuple(Signature(id=r["id"], pattern=re.compile(r["pattern"], re.IGNORECASE), category=r["category"],
-                           subcategory=r.get("subcategory"), label=r["label"]) for r in rows)
+    return tuple(
+        Signature(
+            id=r["id"],
+            pattern=re.compile(r["pattern"], re.IGNORECASE),
+            category=r["category"],
+            subcategory=r.get("subcategory"),
+            label=r["label"],
+        )
+        for r in rows
+    )
 
 
 def classify(error: LogError) -> Signature | None:

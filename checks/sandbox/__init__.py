@@ -4,11 +4,27 @@ from __future__ import annotations
 
 import os
 
-from checks.sandbox.base import (InstallResult, InstallSpec, Limits, PodResult, PodSpec, SandboxBackend,
-                                 SandboxUnavailable)
+from checks.sandbox.base import (
+    InstallResult,
+    InstallSpec,
+    Limits,
+    PodResult,
+    PodSpec,
+    SandboxBackend,
+    SandboxUnavailable,
+)
 
-__all__ = ["InstallResult", "InstallSpec", "Limits", "PodResult", "PodSpec", "SandboxBackend",
-           "SandboxUnavailable", "get_backend", "BACKENDS"]
+__all__ = [
+    "BACKENDS",
+    "InstallResult",
+    "InstallSpec",
+    "Limits",
+    "PodResult",
+    "PodSpec",
+    "SandboxBackend",
+    "SandboxUnavailable",
+    "get_backend",
+]
 
 # name -> "module:Class"; imported lazily so a backend's dependencies load only when used.
 BACKENDS: dict[str, str] = {

@@ -68,7 +68,9 @@ class PodSpec(BaseModel):
     suites: list[str] = Field(default_factory=lambda: ["compat"])
     env: dict[str, str] = Field(default_factory=dict)
     ro_paths: list[Path] = Field(default_factory=list)
-    frozen_dirs: list[str] = Field(default_factory=list, description="App sub-folders mounted read-only (installed deps).")
+    frozen_dirs: list[str] = Field(
+        default_factory=list, description="App sub-folders mounted read-only (installed deps)."
+    )
     cache_dirs: list[str] = Field(default_factory=list, description="Dependency-cache sub-folders mounted read-only.")
     limits: Limits = Field(default_factory=Limits)
 
@@ -82,8 +84,11 @@ class PodResult(BaseModel):
     app_exit_code: int | None = Field(default=None, description="Set when the app exited before the pod ended.")
     evidence: RuntimeEvidence | None = None
     server_log_tail: str = Field(default="", description="The end of the app's output, for people to read.")
-    server_log: str = Field(default="", description="The app's whole output up to the log cap, for the diagnosis: "
-                                                    "early tracebacks matter as much as late ones.")
+    server_log: str = Field(
+        default="",
+        description="The app's whole output up to the log cap, for the diagnosis: "
+        "early tracebacks matter as much as late ones.",
+    )
 
 
 class SandboxUnavailable(RuntimeError):

@@ -33,8 +33,15 @@ from typing import Any
 import checks
 from checks import database
 from checks.runtimes import CACHE, PROFILES, WORKSPACE
-from checks.sandbox.base import (InstallResult, InstallSpec, OnEvent, PodResult, PodSpec, SandboxBackend,
-                                 SandboxUnavailable)
+from checks.sandbox.base import (
+    InstallResult,
+    InstallSpec,
+    OnEvent,
+    PodResult,
+    PodSpec,
+    SandboxBackend,
+    SandboxUnavailable,
+)
 from checks.sandbox.docker_images import SandboxImages, images_from_env
 from verifiers.runtime import RuntimeEvidence
 
@@ -63,8 +70,9 @@ HARDENING: dict[str, Any] = {
 class DockerBackend(SandboxBackend):
     name = "docker"
 
-    def __init__(self, images: SandboxImages | None = None, *, cpus: float | None = None,
-                 client: Any | None = None) -> None:
+    def __init__(
+        self, images: SandboxImages | None = None, *, cpus: float | None = None, client: Any | None = None
+    ) -> None:
         self.images = images or images_from_env()
         self.cpus = cpus or float(os.environ.get("DECAYCHECK_DOCKER_CPUS", "1.0"))
         self._client = client
@@ -95,9 +103,11 @@ class DockerBackend(SandboxBackend):
             except docker.errors.ImageNotFound:
                 missing.append(image)
         if missing:
-            raise SandboxUnavailable(f"images missing on the Docker engine: {', '.join(missing)} (pull them, or "
-                                     "build local ones with deploy/images/build-local.sh and set "
-                                     "DECAYCHECK_DOCKER_IMAGES=local)")
+            raise SandboxUnavailable(
+                f"images missing on the Docker engine: {', '.join(missing)} (pull them, or "
+                "build local ones with deploy/images/build-local.sh and set "
+                "DECAYCHECK_DOCKER_IMAGES=local)"
+            )
 
     def install(self, app: Path, work: Path, spec: InstallSpec, on_event: OnEvent | None = None) -> InstallResult:
         self.sweep()
@@ -108,12 +118,21 @@ class DockerBackend(SandboxBackend):
         container = None
         try:
             container = self.client.containers.create(
-                image, ["/bin/sh", "-ec", "\n".join(self._install_commands(spec))],
-                user=f"{UID}:{GID}", working_dir=WORKSPACE, environment=env, network_mode="host",
-                mounts=[_volume(run.workspace, WORKSPACE), _volume(CACHE_VOLUME, CACHE),
-                        _volume(run.suite, SUITE_DIR, read_only=True)],
+                image,
+                ["/bin/sh", "-ec", "\n".join(self._install_commands(spec))],
+                user=f"{UID}:{GID}",
+                working_dir=WORKSPACE,
+                environment=env,
+                network_mode="host",
+                mounts=[
+                    _volume(run.workspace, WORKSPACE),
+                    _volume(CACHE_VOLUME, CACHE),
+                    _volume(run.suite, SUITE_DIR, read_only=True),
+                ],
                 tmpfs={"/tmp": f"rw,nosuid,nodev,size=512m,uid={UID},gid={GID}"},
-                labels=run.labels("install"), **self._limits(spec.limits.memory_mb, spec.limits.pids))
+                labels=run.labels("install"),
+                **self._limits(spec.limits.memory_mb, spec.limits.pids),
+            )
             container.start()
             code, timed_out = _wait(container, spec.limits.install_s)
             text = _logs(container, spec.limits.log_bytes)
@@ -128,8 +147,13 @@ class DockerBackend(SandboxBackend):
         ok = code == 0 and not timed_out
         if not ok:
             run.close()
-        return InstallResult(ok=ok, exit_code=code, timed_out=timed_out,
-                             seconds=round(time.monotonic() - t0, 4), log_tail=text[-TAIL_CHARS:])
+        return InstallResult(
+            ok=ok,
+            exit_code=code,
+            timed_out=timed_out,
+            seconds=round(time.monotonic() - t0, 4),
+            log_tail=text[-TAIL_CHARS:],
+        )
 
     def run_pod(self, app: Path, work: Path, spec: PodSpec, on_event: OnEvent | None = None) -> PodResult:
         run = _Run.load(self, work) or _Run.create(self, work, app)
@@ -157,9 +181,14 @@ class DockerBackend(SandboxBackend):
 
     # -- building blocks ----------------------------------------------------------------------
     def _limits(self, memory_mb: int, pids: int) -> dict[str, Any]:
-        return {**HARDENING, "mem_limit": f"{memory_mb}m", "memswap_limit": f"{memory_mb}m",
-                "pids_limit": pids, "nano_cpus": int(self.cpus * 1e9),
-                "log_config": {"type": "json-file", "config": {"max-size": "2m", "max-file": "1"}}}
+        return {
+            **HARDENING,
+            "mem_limit": f"{memory_mb}m",
+            "memswap_limit": f"{memory_mb}m",
+            "pids_limit": pids,
+            "nano_cpus": int(self.cpus * 1e9),
+            "log_config": {"type": "json-file", "config": {"max-size": "2m", "max-file": "1"}},
+        }
 
     def _image_path(self, image: str) -> str:
         for item in self.client.images.get(image).attrs["Config"].get("Env") or []:
@@ -189,13 +218,17 @@ class DockerBackend(SandboxBackend):
             before = [c.format(**tools) for c in profile.prepare]
             after = [c.format(**tools) for c in profile.finish]
         except KeyError as exc:
-            raise SandboxUnavailable(f"the {spec.runtime} profile needs a tool the docker backend does not "
-                                     f"provide: {exc}") from exc
-        own = list(spec.commands[len(profile.prepare):len(spec.commands) - len(profile.finish)])
+            raise SandboxUnavailable(
+                f"the {spec.runtime} profile needs a tool the docker backend does not provide: {exc}"
+            ) from exc
+        own = list(spec.commands[len(profile.prepare) : len(spec.commands) - len(profile.finish)])
         if spec.runtime == "python":
             # The official python image has no uv: fetch it into the cache once (this step has network).
-            before.insert(0, f"command -v uv >/dev/null 2>&1 || python3 -m pip install -q "
-                             f"--disable-pip-version-check --prefix {TOOLS} uv")
+            before.insert(
+                0,
+                f"command -v uv >/dev/null 2>&1 || python3 -m pip install -q "
+                f"--disable-pip-version-check --prefix {TOOLS} uv",
+            )
         return before + own + after
 
 
@@ -212,14 +245,14 @@ class _Run:
         return {LABEL: self.id, ROLE_LABEL: role}
 
     @classmethod
-    def load(cls, backend: DockerBackend, work: Path) -> "_Run | None":
+    def load(cls, backend: DockerBackend, work: Path) -> _Run | None:
         state = work / STATE_FILE
         if not state.exists():
             return None
         return cls(backend, work, json.loads(state.read_text())["run"])
 
     @classmethod
-    def create(cls, backend: DockerBackend, work: Path, app: Path) -> "_Run":
+    def create(cls, backend: DockerBackend, work: Path, app: Path) -> _Run:
         """Make the volumes and fill them: the app and the suite code, owned by the sandbox user."""
         run = cls(backend, work, uuid.uuid4().hex[:12])
         client = backend.client
@@ -232,10 +265,19 @@ class _Run:
             # A short root container whose only capability is CHOWN hands the fresh volumes to the sandbox user.
             roots = [WORKSPACE, DB_DIR, SUITE_DIR, CACHE]
             init = client.containers.create(
-                backend.images.runner, ["chown", f"{UID}:{GID}", *roots], user="0:0", network_mode="none",
-                mounts=[_volume(run.workspace, WORKSPACE), _volume(run.db, DB_DIR), _volume(run.suite, SUITE_DIR),
-                        _volume(CACHE_VOLUME, CACHE)],
-                labels=run.labels("init"), **{**backend._limits(256, 64), "cap_add": ["CHOWN"]})
+                backend.images.runner,
+                ["chown", f"{UID}:{GID}", *roots],
+                user="0:0",
+                network_mode="none",
+                mounts=[
+                    _volume(run.workspace, WORKSPACE),
+                    _volume(run.db, DB_DIR),
+                    _volume(run.suite, SUITE_DIR),
+                    _volume(CACHE_VOLUME, CACHE),
+                ],
+                labels=run.labels("init"),
+                **{**backend._limits(256, 64), "cap_add": ["CHOWN"]},
+            )
             try:
                 init.put_archive(WORKSPACE, _tar(app))
                 init.put_archive(SUITE_DIR, _suite_tar())
@@ -312,19 +354,36 @@ class _Pod:
     # -- containers ---------------------------------------------------------------------------
     def _app_container(self) -> Any:
         spec = self.spec
-        env = {**self.backend._runtime_env(spec.runtime, spec.env), **database.database_env(spec.database),
-               "PORT": str(spec.port), "HOST": "0.0.0.0", "DECAYCHECK_START": spec.start}
+        env = {
+            **self.backend._runtime_env(spec.runtime, spec.env),
+            **database.database_env(spec.database),
+            "PORT": str(spec.port),
+            "HOST": "0.0.0.0",
+            "DECAYCHECK_START": spec.start,
+        }
         # Wait until the backend names `postgres` in /etc/hosts (the database is ready), then start.
-        waiter = (f"while ! grep -q ' {database.HOST}$' /etc/hosts; do sleep 0.02; done; "
-                  'exec /bin/sh -c "$DECAYCHECK_START"')
+        waiter = (
+            f"while ! grep -q ' {database.HOST}$' /etc/hosts; do sleep 0.02; done; "
+            'exec /bin/sh -c "$DECAYCHECK_START"'
+        )
         mem = self.spec.limits.memory_mb
         return self.client.containers.create(
-            self.backend.images.for_runtime(spec.runtime), ["/bin/sh", "-c", waiter], user=f"{UID}:{GID}",
-            working_dir=WORKSPACE, environment=env, network_mode="none", hostname="pod",
-            mounts=[_volume(self.run_.workspace, WORKSPACE), _volume(self.run_.db, DB_DIR),
-                    _volume(CACHE_VOLUME, CACHE, read_only=True)],
+            self.backend.images.for_runtime(spec.runtime),
+            ["/bin/sh", "-c", waiter],
+            user=f"{UID}:{GID}",
+            working_dir=WORKSPACE,
+            environment=env,
+            network_mode="none",
+            hostname="pod",
+            mounts=[
+                _volume(self.run_.workspace, WORKSPACE),
+                _volume(self.run_.db, DB_DIR),
+                _volume(CACHE_VOLUME, CACHE, read_only=True),
+            ],
             tmpfs={"/tmp": f"rw,nosuid,nodev,size=256m,uid={UID},gid={GID}"},
-            labels=self.run_.labels("app"), **self.backend._limits(mem, spec.limits.pids))
+            labels=self.run_.labels("app"),
+            **self.backend._limits(mem, spec.limits.pids),
+        )
 
     def _postgres_container(self, app: Any) -> Any:
         command = ["postgres"]
@@ -332,30 +391,57 @@ class _Pod:
             command += ["-c", f"{key}={value}"]
         owned = f"uid={PG_UID},gid={PG_UID}"
         return self.client.containers.create(
-            self.backend.images.postgres, command, user=f"{PG_UID}:{PG_UID}",
+            self.backend.images.postgres,
+            command,
+            user=f"{PG_UID}:{PG_UID}",
             network_mode=f"container:{app.id}",
-            environment={"POSTGRES_USER": database.USER, "POSTGRES_PASSWORD": database.PASSWORD,
-                         "POSTGRES_DB": database.NAME, "PGDATA": "/var/lib/postgresql/data"},
-            tmpfs={"/var/lib/postgresql": f"rw,nosuid,nodev,size=512m,{owned}",
-                   "/var/run/postgresql": f"rw,nosuid,nodev,size=8m,{owned}",
-                   "/tmp": f"rw,nosuid,nodev,size=64m,{owned}"},
-            shm_size="128m", labels=self.run_.labels("postgres"), **self.backend._limits(512, 128))
+            environment={
+                "POSTGRES_USER": database.USER,
+                "POSTGRES_PASSWORD": database.PASSWORD,
+                "POSTGRES_DB": database.NAME,
+                "PGDATA": "/var/lib/postgresql/data",
+            },
+            tmpfs={
+                "/var/lib/postgresql": f"rw,nosuid,nodev,size=512m,{owned}",
+                "/var/run/postgresql": f"rw,nosuid,nodev,size=8m,{owned}",
+                "/tmp": f"rw,nosuid,nodev,size=64m,{owned}",
+            },
+            shm_size="128m",
+            labels=self.run_.labels("postgres"),
+            **self.backend._limits(512, 128),
+        )
 
     def _runner_container(self, app: Any, started_at: float) -> Any:
         spec = self.spec
-        runner_spec = {"port": spec.port, "health_path": spec.health_path, "api_prefix": spec.api_prefix,
-                       "suites": spec.suites, "start_s": spec.limits.start_s, "suite_s": spec.limits.suite_s,
-                       "workspace": WORKSPACE, "frozen_dirs": spec.frozen_dirs, "started_at": started_at,
-                       "database": spec.database, "sqlite_path": database.SQLITE_PATH}
+        runner_spec = {
+            "port": spec.port,
+            "health_path": spec.health_path,
+            "api_prefix": spec.api_prefix,
+            "suites": spec.suites,
+            "start_s": spec.limits.start_s,
+            "suite_s": spec.limits.suite_s,
+            "workspace": WORKSPACE,
+            "frozen_dirs": spec.frozen_dirs,
+            "started_at": started_at,
+            "database": spec.database,
+            "sqlite_path": database.SQLITE_PATH,
+        }
         return self.client.containers.create(
-            self.backend.images.runner, ["python", f"{SUITE_DIR}/docker_pod_runner.py", json.dumps(runner_spec)],
-            user=f"{UID}:{GID}", network_mode=f"container:{app.id}", working_dir="/tmp",
+            self.backend.images.runner,
+            ["python", f"{SUITE_DIR}/docker_pod_runner.py", json.dumps(runner_spec)],
+            user=f"{UID}:{GID}",
+            network_mode=f"container:{app.id}",
+            working_dir="/tmp",
             environment={"PYTHONPATH": SUITE_DIR, "PYTHONDONTWRITEBYTECODE": "1", "HOME": "/tmp"},
-            mounts=[_volume(self.run_.workspace, WORKSPACE, read_only=True),
-                    _volume(self.run_.db, DB_DIR, read_only=True),
-                    _volume(self.run_.suite, SUITE_DIR, read_only=True)],
+            mounts=[
+                _volume(self.run_.workspace, WORKSPACE, read_only=True),
+                _volume(self.run_.db, DB_DIR, read_only=True),
+                _volume(self.run_.suite, SUITE_DIR, read_only=True),
+            ],
             tmpfs={"/tmp": f"rw,nosuid,nodev,size=64m,uid={UID},gid={GID}"},
-            labels=self.run_.labels("runner"), **self.backend._limits(512, 128))
+            labels=self.run_.labels("runner"),
+            **self.backend._limits(512, 128),
+        )
 
     # -- phases -------------------------------------------------------------------------------
     def _name_database_host(self, app: Any, pg: Any | None, budget: float = 30) -> None:
@@ -368,9 +454,14 @@ class _Pod:
         line = f"echo '127.0.0.1 {database.HOST}' >> /etc/hosts"
         wait = f"until pg_isready -q -h 127.0.0.1 -p {database.PORT}; do sleep 0.05; done; " if pg else ""
         helper = self.client.containers.create(
-            self.backend.images.postgres, ["/bin/sh", "-c", wait + line], entrypoint=[], user="0:0",
-            network_mode=f"container:{app.id}", labels=self.run_.labels("hosts"),
-            **{**self.backend._limits(64, 32), "read_only": False})
+            self.backend.images.postgres,
+            ["/bin/sh", "-c", wait + line],
+            entrypoint=[],
+            user="0:0",
+            network_mode=f"container:{app.id}",
+            labels=self.run_.labels("hosts"),
+            **{**self.backend._limits(64, 32), "read_only": False},
+        )
         try:
             helper.start()
             code, timed_out = _wait(helper, budget)
@@ -434,15 +525,33 @@ class _Pod:
             elif event["event"] == "evidence":
                 evidence = {k: v for k, v in event.items() if k != "event"}
         if "startup" not in {e["event"] for e in events}:
-            raise SandboxUnavailable("pod failed: the suite runner ended without a result: " + _logs(runner, 2000, True))
+            raise SandboxUnavailable(
+                "pod failed: the suite runner ended without a result: " + _logs(runner, 2000, True)
+            )
         if suite_t0 is not None and healthy:
             self.result["timings"]["suite"] = round(time.monotonic() - suite_t0, 4)
         return evidence
 
     def _postgres_tables(self, pg: Any) -> dict[str, int]:
-        res = pg.exec_run(["psql", "-X", "-At", "-F", "|", "-h", "127.0.0.1", "-U", database.USER,
-                           "-d", database.NAME, "-c", database.TABLES_SQL],
-                          environment={"PGPASSWORD": database.PASSWORD}, demux=True)
+        res = pg.exec_run(
+            [
+                "psql",
+                "-X",
+                "-At",
+                "-F",
+                "|",
+                "-h",
+                "127.0.0.1",
+                "-U",
+                database.USER,
+                "-d",
+                database.NAME,
+                "-c",
+                database.TABLES_SQL,
+            ],
+            environment={"PGPASSWORD": database.PASSWORD},
+            demux=True,
+        )
         out, err = res.output
         if res.exit_code != 0:
             raise RuntimeError((err or b"").decode("utf-8", "replace").strip()[-500:])
@@ -477,7 +586,7 @@ def _logs(container: Any, cap: int, stderr_only: bool = False) -> str:
         raw = container.logs(stdout=not stderr_only, stderr=True, tail=400)
     except Exception:
         return ""
-    text = raw[-min(cap, 4 * TAIL_CHARS):].decode("utf-8", "replace")
+    text = raw[-min(cap, 4 * TAIL_CHARS) :].decode("utf-8", "replace")
     return text[-TAIL_CHARS:]
 
 

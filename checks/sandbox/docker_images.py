@@ -34,8 +34,12 @@ class SandboxImages(BaseModel):
 
 
 OFFICIAL = SandboxImages()
-LOCAL = SandboxImages(python="decaycheck/python:local", node="decaycheck/node:local",
-                      postgres="decaycheck/postgres:local", runner="decaycheck/suite-runner:local")
+LOCAL = SandboxImages(
+    python="decaycheck/python:local",
+    node="decaycheck/node:local",
+    postgres="decaycheck/postgres:local",
+    runner="decaycheck/suite-runner:local",
+)
 
 
 def images_from_env(environ: Mapping[str, str] | None = None) -> SandboxImages:

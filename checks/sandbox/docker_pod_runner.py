@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from pod_shared import emit, sqlite_files, sqlite_tables, wait_healthy  # noqa: E402  (shipped beside this script)
+from pod_shared import emit, sqlite_files, sqlite_tables, wait_healthy
 
 
 def wait_for_database_host(host: str = "postgres", budget: float = 60) -> None:
@@ -40,16 +40,29 @@ def main(spec: dict) -> int:
     deadline = time.monotonic() + spec["suite_s"]
     for suite in spec["suites"]:
         target = Path("/tmp") / f"suite-{suite}.json"
-        argv = [sys.executable, "-m", "conduit_suite", "--base-url", f"http://127.0.0.1:{port}",
-                "--api-prefix", spec["api_prefix"], "--suite", suite, "--json", str(target)]
+        argv = [
+            sys.executable,
+            "-m",
+            "conduit_suite",
+            "--base-url",
+            f"http://127.0.0.1:{port}",
+            "--api-prefix",
+            spec["api_prefix"],
+            "--suite",
+            suite,
+            "--json",
+            str(target),
+        ]
         try:
-            res = subprocess.run(argv, capture_output=True, text=True,
-                                 timeout=max(1.0, deadline - time.monotonic()))
+            res = subprocess.run(argv, capture_output=True, text=True, timeout=max(1.0, deadline - time.monotonic()))
             if target.exists():
                 emit("suite_done", suite=suite, result=json.loads(target.read_text()))
             else:
-                emit("suite_error", suite=suite,
-                     message=f"suite runner exited {res.returncode}: " + (res.stderr or res.stdout)[-2000:])
+                emit(
+                    "suite_error",
+                    suite=suite,
+                    message=f"suite runner exited {res.returncode}: " + (res.stderr or res.stdout)[-2000:],
+                )
         except subprocess.TimeoutExpired:
             emit("suite_error", suite=suite, message=f"suite did not finish within {spec['suite_s']:g} s")
     evidence: dict = {"sqlite_files": [], "tables": {}}

@@ -59,8 +59,10 @@ class StepLimits:
         try:
             mem, pid = _own_cgroup("memory"), _own_cgroup("pids")
             if mem and pid and (mem / "memory.limit_in_bytes").exists() and (pid / "cgroup.procs").exists():
-                for parent, settings in ((mem, {"memory.limit_in_bytes": self.memory_bytes}),
-                                         (pid, {"pids.max": self.pids})):
+                for parent, settings in (
+                    (mem, {"memory.limit_in_bytes": self.memory_bytes}),
+                    (pid, {"pids.max": self.pids}),
+                ):
                     group = parent / name
                     group.mkdir()
                     made.append(group)
@@ -118,7 +120,7 @@ class StepLimits:
                     lines = (g / name).read_text().splitlines()
                 except OSError:
                     continue
-                if any(l.startswith("oom_kill ") and l.split()[1] != "0" for l in lines):
+                if any(ln.startswith("oom_kill ") and ln.split()[1] != "0" for ln in lines):
                     return True
         return False
 

@@ -31,8 +31,15 @@ from pathlib import Path
 import checks
 from checks import database
 from checks.runtimes import CACHE, WORKSPACE
-from checks.sandbox.base import (InstallResult, InstallSpec, OnEvent, PodResult, PodSpec, SandboxBackend,
-                                 SandboxUnavailable)
+from checks.sandbox.base import (
+    InstallResult,
+    InstallSpec,
+    OnEvent,
+    PodResult,
+    PodSpec,
+    SandboxBackend,
+    SandboxUnavailable,
+)
 from checks.sandbox.limits import StepLimits
 from checks.workspace import cache_dir
 from verifiers.runtime import RuntimeEvidence
@@ -40,15 +47,41 @@ from verifiers.runtime import RuntimeEvidence
 UID = GID = 1000
 SANDBOX_USER = "sandbox"
 # Host /etc entries the sandbox may read: name service, TLS roots, linker cache, time zone.
-ETC_ALLOWED = ("ssl", "ca-certificates", "ca-certificates.conf", "alternatives", "nsswitch.conf", "host.conf",
-               "gai.conf", "localtime", "ld.so.cache", "ld.so.conf", "ld.so.conf.d", "protocols", "services",
-               "mime.types", "os-release", "debian_version", "npmrc", "pki")
+ETC_ALLOWED = (
+    "ssl",
+    "ca-certificates",
+    "ca-certificates.conf",
+    "alternatives",
+    "nsswitch.conf",
+    "host.conf",
+    "gai.conf",
+    "localtime",
+    "ld.so.cache",
+    "ld.so.conf",
+    "ld.so.conf.d",
+    "protocols",
+    "services",
+    "mime.types",
+    "os-release",
+    "debian_version",
+    "npmrc",
+    "pki",
+)
 TOP_LEVEL = ("usr", "bin", "sbin", "lib", "lib32", "lib64", "libx32")
 POD = "/pod"
 TEMPLATE_LAYOUT = "2"  # bump when the template's making changes, so machines rebuild it
 # Host settings the install step needs to reach registries (trust roots, proxies): never credentials.
-INSTALL_PASSTHROUGH = ("SSL_CERT_FILE", "SSL_CERT_DIR", "NODE_EXTRA_CA_CERTS", "HTTP_PROXY", "HTTPS_PROXY",
-                       "NO_PROXY", "http_proxy", "https_proxy", "no_proxy")
+INSTALL_PASSTHROUGH = (
+    "SSL_CERT_FILE",
+    "SSL_CERT_DIR",
+    "NODE_EXTRA_CA_CERTS",
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "NO_PROXY",
+    "http_proxy",
+    "https_proxy",
+    "no_proxy",
+)
 DRIVER = Path(__file__).with_name("pod_driver.py")
 DRIVER_HELPERS = Path(__file__).with_name("pod_shared.py")
 
@@ -63,8 +96,12 @@ class LocalBackend(SandboxBackend):
     def check(self) -> None:
         if shutil.which(self.bwrap) is None:
             raise SandboxUnavailable("bubblewrap (bwrap) is not installed (./dev setup installs it)")
-        probe = subprocess.run([self.bwrap, *self._base_args(Path("/nonexistent")), "--unshare-net", "true"],
-                               capture_output=True, text=True, timeout=30)
+        probe = subprocess.run(
+            [self.bwrap, *self._base_args(Path("/nonexistent")), "--unshare-net", "true"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
         if probe.returncode != 0:
             raise SandboxUnavailable(f"bubblewrap cannot create namespaces here: {probe.stderr.strip()}")
 
@@ -75,12 +112,31 @@ class LocalBackend(SandboxBackend):
         etc = self._etc(work, resolv=True)
         passthrough = {k: os.environ[k] for k in INSTALL_PASSTHROUGH if os.environ.get(k)}
         trust = [Path(v) for k, v in passthrough.items() if k.startswith(("SSL_", "NODE_")) and Path(v).exists()]
-        args = [self.bwrap, *self._base_args(etc), *self._ro([*spec.ro_paths, *trust]),
-                "--bind", str(app), WORKSPACE, "--bind", str(cache), CACHE, "--remount-ro", "/", "--chdir", WORKSPACE,
-                *self._env({**self._base_env(), **passthrough, **spec.env}),
-                "/bin/sh", "-ec", "\n".join(spec.commands)]
-        limits = StepLimits(memory_mb=spec.limits.memory_mb, pids=spec.limits.pids, cpu_s=spec.limits.install_s * 2,
-                            address_space_fallback=spec.runtime == "python")
+        args = [
+            self.bwrap,
+            *self._base_args(etc),
+            *self._ro([*spec.ro_paths, *trust]),
+            "--bind",
+            str(app),
+            WORKSPACE,
+            "--bind",
+            str(cache),
+            CACHE,
+            "--remount-ro",
+            "/",
+            "--chdir",
+            WORKSPACE,
+            *self._env({**self._base_env(), **passthrough, **spec.env}),
+            "/bin/sh",
+            "-ec",
+            "\n".join(spec.commands),
+        ]
+        limits = StepLimits(
+            memory_mb=spec.limits.memory_mb,
+            pids=spec.limits.pids,
+            cpu_s=spec.limits.install_s * 2,
+            address_space_fallback=spec.runtime == "python",
+        )
         tail: collections.deque[str] = collections.deque(maxlen=200)
         t0 = time.monotonic()
         code, timed_out = _supervise(args, limits, spec.limits.install_s, tail.append, merge_stderr=True)
@@ -88,8 +144,13 @@ class LocalBackend(SandboxBackend):
         text = "".join(tail)[-16000:]
         if timed_out:
             text += f"\n[install did not finish within {spec.limits.install_s:g} s]"
-        return InstallResult(ok=code == 0 and not timed_out, exit_code=code, timed_out=timed_out,
-                             seconds=round(seconds, 4), log_tail=text)
+        return InstallResult(
+            ok=code == 0 and not timed_out,
+            exit_code=code,
+            timed_out=timed_out,
+            seconds=round(seconds, 4),
+            log_tail=text,
+        )
 
     def run_pod(self, app: Path, work: Path, spec: PodSpec, on_event: OnEvent | None = None) -> PodResult:
         out = work / "out"
@@ -101,8 +162,17 @@ class LocalBackend(SandboxBackend):
         for d in spec.cache_dirs:
             (cache_dir() / d).mkdir(parents=True, exist_ok=True)
             binds += ["--ro-bind", str(cache_dir() / d), f"{CACHE}/{d}"]
-        binds += ["--bind", str(out), f"{POD}/out", "--ro-bind", str(DRIVER), f"{POD}/driver.py",
-                  "--ro-bind", str(DRIVER_HELPERS), f"{POD}/pod_shared.py"]
+        binds += [
+            "--bind",
+            str(out),
+            f"{POD}/out",
+            "--ro-bind",
+            str(DRIVER),
+            f"{POD}/driver.py",
+            "--ro-bind",
+            str(DRIVER_HELPERS),
+            f"{POD}/pod_shared.py",
+        ]
         pg = None
         scratch: Path | None = None
         if spec.database == "postgresql":
@@ -117,27 +187,58 @@ class LocalBackend(SandboxBackend):
             binds += ["--bind", str(work / "db"), str(Path(database.SQLITE_PATH).parent)]
 
         source_root = Path(checks.__file__).resolve().parent.parent
-        app_env = {**self._base_env(), **spec.env, **database.database_env(spec.database),
-                   "PORT": str(spec.port), "HOST": "0.0.0.0"}
+        app_env = {
+            **self._base_env(),
+            **spec.env,
+            **database.database_env(spec.database),
+            "PORT": str(spec.port),
+            "HOST": "0.0.0.0",
+        }
         driver_spec = {
-            "database": spec.database, "out_dir": f"{POD}/out", "workspace": WORKSPACE,
-            "pg_bindir": str(pg.bindir) if pg else "", "pgdata": f"{POD}/pgdata", "pg_socket_dir": "/tmp/pgsock",
+            "database": spec.database,
+            "out_dir": f"{POD}/out",
+            "workspace": WORKSPACE,
+            "pg_bindir": str(pg.bindir) if pg else "",
+            "pgdata": f"{POD}/pgdata",
+            "pg_socket_dir": "/tmp/pgsock",
             "pg_settings": {**database.SERVER_SETTINGS, "cluster_name": f"decaycheck-{spec.run_id}"},
-            "pg_database": database.NAME, "tables_sql": database.TABLES_SQL,
-            "sqlite_path": database.SQLITE_PATH, "start": spec.start, "port": spec.port,
-            "health_path": spec.health_path, "api_prefix": spec.api_prefix, "suites": spec.suites,
-            "start_s": spec.limits.start_s, "suite_s": spec.limits.suite_s, "log_bytes": spec.limits.log_bytes,
-            "frozen_dirs": spec.frozen_dirs, "app_env": app_env,
-            "suite_argv": [sys.executable, "-m", "conduit_suite"], "suite_cwd": str(source_root),
+            "pg_database": database.NAME,
+            "tables_sql": database.TABLES_SQL,
+            "sqlite_path": database.SQLITE_PATH,
+            "start": spec.start,
+            "port": spec.port,
+            "health_path": spec.health_path,
+            "api_prefix": spec.api_prefix,
+            "suites": spec.suites,
+            "start_s": spec.limits.start_s,
+            "suite_s": spec.limits.suite_s,
+            "log_bytes": spec.limits.log_bytes,
+            "frozen_dirs": spec.frozen_dirs,
+            "app_env": app_env,
+            "suite_argv": [sys.executable, "-m", "conduit_suite"],
+            "suite_cwd": str(source_root),
             "suite_env": {**self._base_env(), "PYTHONPATH": str(source_root), "PYTHONDONTWRITEBYTECODE": "1"},
         }
         (work / "spec.json").write_text(json.dumps(driver_spec))
         binds += ["--ro-bind", str(work / "spec.json"), f"{POD}/spec.json"]
         toolchain = [*spec.ro_paths, Path(sys.prefix), Path(sys.base_prefix).resolve(), source_root]
         etc = self._etc(work, resolv=False)
-        args = [self.bwrap, *self._base_args(etc), "--unshare-net", *self._ro(toolchain), *binds,
-                "--remount-ro", "/", "--chdir", WORKSPACE, *self._env(self._base_env()),
-                sys.executable, "-I", f"{POD}/driver.py", f"{POD}/spec.json"]
+        args = [
+            self.bwrap,
+            *self._base_args(etc),
+            "--unshare-net",
+            *self._ro(toolchain),
+            *binds,
+            "--remount-ro",
+            "/",
+            "--chdir",
+            WORKSPACE,
+            *self._env(self._base_env()),
+            sys.executable,
+            "-I",
+            f"{POD}/driver.py",
+            f"{POD}/spec.json",
+        ]
 
         events: list[dict] = []
         stderr: collections.deque[str] = collections.deque(maxlen=100)
@@ -153,8 +254,12 @@ class LocalBackend(SandboxBackend):
                 on_event(_describe(event))
 
         budget = 30 + spec.limits.start_s + spec.limits.suite_s + 30
-        limits = StepLimits(memory_mb=spec.limits.memory_mb, pids=spec.limits.pids, cpu_s=budget * 2,
-                            address_space_fallback=spec.runtime == "python")
+        limits = StepLimits(
+            memory_mb=spec.limits.memory_mb,
+            pids=spec.limits.pids,
+            cpu_s=budget * 2,
+            address_space_fallback=spec.runtime == "python",
+        )
         try:
             code, timed_out = _supervise(args, limits, budget, on_line, merge_stderr=False, on_stderr=stderr.append)
         finally:
@@ -162,8 +267,15 @@ class LocalBackend(SandboxBackend):
                 shutil.rmtree(scratch, ignore_errors=True)
         final = next((e for e in reversed(events) if e["event"] in ("result", "error")), None)
         if final is None or final["event"] == "error":
-            why = final["message"] if final else ("the pod did not finish in time" if timed_out else
-                                                  f"the pod ended with code {code}: " + "".join(stderr)[-2000:])
+            why = (
+                final["message"]
+                if final
+                else (
+                    "the pod did not finish in time"
+                    if timed_out
+                    else f"the pod ended with code {code}: " + "".join(stderr)[-2000:]
+                )
+            )
             if limits.hit_memory_limit:
                 why += " (memory limit reached)"
             raise SandboxUnavailable(f"pod failed: {why}")
@@ -176,9 +288,30 @@ class LocalBackend(SandboxBackend):
 
     # -- building blocks ----------------------------------------------------------------------
     def _base_args(self, etc: Path) -> list[str]:
-        args = ["--die-with-parent", "--new-session", "--unshare-user", "--uid", str(UID), "--gid", str(GID),
-                "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try", "--hostname", "pod",
-                "--cap-drop", "ALL", "--clearenv", "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
+        args = [
+            "--die-with-parent",
+            "--new-session",
+            "--unshare-user",
+            "--uid",
+            str(UID),
+            "--gid",
+            str(GID),
+            "--unshare-pid",
+            "--unshare-ipc",
+            "--unshare-uts",
+            "--unshare-cgroup-try",
+            "--hostname",
+            "pod",
+            "--cap-drop",
+            "ALL",
+            "--clearenv",
+            "--proc",
+            "/proc",
+            "--dev",
+            "/dev",
+            "--tmpfs",
+            "/tmp",
+        ]
         for name in TOP_LEVEL:
             p = Path("/") / name
             if p.is_symlink():
@@ -198,8 +331,10 @@ class LocalBackend(SandboxBackend):
         """Generated /etc files: a passwd naming the sandbox user, hosts where `postgres` is loopback."""
         etc = work / ("etc-install" if resolv else "etc-pod")
         etc.mkdir(parents=True, exist_ok=True)
-        (etc / "passwd").write_text(f"root:x:0:0::/root:/bin/sh\n{SANDBOX_USER}:x:{UID}:{GID}::/tmp:/bin/sh\n"
-                                    "nobody:x:65534:65534::/nonexistent:/usr/sbin/nologin\n")
+        (etc / "passwd").write_text(
+            f"root:x:0:0::/root:/bin/sh\n{SANDBOX_USER}:x:{UID}:{GID}::/tmp:/bin/sh\n"
+            "nobody:x:65534:65534::/nonexistent:/usr/sbin/nologin\n"
+        )
         (etc / "group").write_text(f"root:x:0:\n{SANDBOX_USER}:x:{GID}:\nnogroup:x:65534:\n")
         (etc / "hosts").write_text(f"127.0.0.1 localhost {database.HOST} pod\n::1 localhost ip6-localhost\n")
         if resolv and Path("/etc/resolv.conf").exists():
@@ -219,8 +354,15 @@ class LocalBackend(SandboxBackend):
 
     @staticmethod
     def _base_env() -> dict[str, str]:
-        return {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/tmp", "TMPDIR": "/tmp", "LANG": "C.UTF-8",
-                "LC_ALL": "C.UTF-8", "USER": SANDBOX_USER, "LOGNAME": SANDBOX_USER}
+        return {
+            "PATH": "/usr/local/bin:/usr/bin:/bin",
+            "HOME": "/tmp",
+            "TMPDIR": "/tmp",
+            "LANG": "C.UTF-8",
+            "LC_ALL": "C.UTF-8",
+            "USER": SANDBOX_USER,
+            "LOGNAME": SANDBOX_USER,
+        }
 
     @staticmethod
     def _env(env: dict[str, str]) -> list[str]:
@@ -243,8 +385,11 @@ def _describe(event: dict) -> str:
     if kind == "app_started":
         return "server starting"
     if kind == "startup":
-        return f"server {event['status']}" + (f": {event['reason']}" if event.get("reason") else "") + \
-            f" ({event['seconds']:.2f} s)"
+        return (
+            f"server {event['status']}"
+            + (f": {event['reason']}" if event.get("reason") else "")
+            + f" ({event['seconds']:.2f} s)"
+        )
     if kind == "suite_done":
         return f"suite {event['suite']} {'done' if event['ok'] else 'failed to run'}"
     if kind == "error":
@@ -252,15 +397,27 @@ def _describe(event: dict) -> str:
     return str(kind)
 
 
-def _supervise(args: list[str], limits: StepLimits, timeout: float, on_line: Callable[[str], None], *,
-               merge_stderr: bool, on_stderr: Callable[[str], None] | None = None) -> tuple[int | None, bool]:
+def _supervise(
+    args: list[str],
+    limits: StepLimits,
+    timeout: float,
+    on_line: Callable[[str], None],
+    *,
+    merge_stderr: bool,
+    on_stderr: Callable[[str], None] | None = None,
+) -> tuple[int | None, bool]:
     """Run `args` bounded by `limits` and `timeout`; stream its lines; kill everything it started on the way out."""
     proc: subprocess.Popen | None = None
     lines: queue.Queue[str | None] = queue.Queue()
     try:
-        proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                stderr=subprocess.STDOUT if merge_stderr else subprocess.PIPE,
-                                start_new_session=True, preexec_fn=limits.preexec())
+        proc = subprocess.Popen(
+            args,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT if merge_stderr else subprocess.PIPE,
+            start_new_session=True,
+            preexec_fn=limits.preexec(),
+        )
 
         def pump(stream, sink) -> None:
             for raw in iter(stream.readline, b""):
@@ -271,8 +428,9 @@ def _supervise(args: list[str], limits: StepLimits, timeout: float, on_line: Cal
         reader.start()
         if not merge_stderr:
             err_sink = on_stderr or (lambda _l: None)
-            threading.Thread(target=pump, args=(proc.stderr, lambda l: l is not None and err_sink(l)),
-                             daemon=True).start()
+            threading.Thread(
+                target=pump, args=(proc.stderr, lambda line: line is not None and err_sink(line)), daemon=True
+            ).start()
         deadline = time.monotonic() + timeout
         while True:
             remaining = deadline - time.monotonic()
@@ -322,8 +480,20 @@ set -e
         (building / "setup.sql").write_text(database.SETUP_SQL)
         work = building / "sandbox"
         work.mkdir()
-        args = [backend.bwrap, *backend._base_args(backend._etc(work, resolv=False)), "--unshare-net",
-                "--bind", str(building), "/pg", "--remount-ro", "/", *backend._env(backend._base_env()), "/bin/sh", "-c", script]
+        args = [
+            backend.bwrap,
+            *backend._base_args(backend._etc(work, resolv=False)),
+            "--unshare-net",
+            "--bind",
+            str(building),
+            "/pg",
+            "--remount-ro",
+            "/",
+            *backend._env(backend._base_env()),
+            "/bin/sh",
+            "-c",
+            script,
+        ]
         res = subprocess.run(args, capture_output=True, text=True, timeout=120)
         if res.returncode != 0:
             log = (building / "server.log").read_text() if (building / "server.log").exists() else ""

@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from pod_shared import emit, sqlite_files, sqlite_tables, wait_healthy  # noqa: E402  (shipped beside this script)
+from pod_shared import emit, sqlite_files, sqlite_tables, wait_healthy
 
 
 class LogPump(threading.Thread):
@@ -99,9 +99,26 @@ def start_postgres(spec: dict, out: Path) -> tuple[subprocess.Popen, float]:
 
 def postgres_tables(spec: dict) -> dict[str, int]:
     psql = str(Path(spec["pg_bindir"]) / "psql")
-    res = subprocess.run([psql, "-X", "-At", "-F", "|", "-h", spec["pg_socket_dir"], "-U", "postgres",
-                          "-d", spec["pg_database"], "-c", spec["tables_sql"]],
-                         capture_output=True, text=True, timeout=30)
+    res = subprocess.run(
+        [
+            psql,
+            "-X",
+            "-At",
+            "-F",
+            "|",
+            "-h",
+            spec["pg_socket_dir"],
+            "-U",
+            "postgres",
+            "-d",
+            spec["pg_database"],
+            "-c",
+            spec["tables_sql"],
+        ],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
     if res.returncode != 0:
         raise RuntimeError(res.stderr.strip()[-500:])
     return {name: int(count) for name, count in (line.rsplit("|", 1) for line in res.stdout.splitlines() if line)}
@@ -124,14 +141,21 @@ def main(spec_path: str) -> int:
             result["timings"]["db"] = 0.0
 
         t0 = time.monotonic()
-        app = subprocess.Popen(["/bin/sh", "-c", spec["start"]], cwd=workspace, env=spec["app_env"],
-                               stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                               start_new_session=True)
+        app = subprocess.Popen(
+            ["/bin/sh", "-c", spec["start"]],
+            cwd=workspace,
+            env=spec["app_env"],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         pump = LogPump(app.stdout, out / "server.log", spec["log_bytes"])
         pump.start()
         emit("app_started")
-        status, reason = wait_healthy(f"http://127.0.0.1:{spec['port']}{spec['health_path']}", spec["start_s"],
-                                      exited=app.poll)
+        status, reason = wait_healthy(
+            f"http://127.0.0.1:{spec['port']}{spec['health_path']}", spec["start_s"], exited=app.poll
+        )
         result["timings"]["start"] = round(time.monotonic() - t0, 4)
         result["startup"], result["reason"] = status, reason
         emit("startup", status=status, reason=reason, seconds=result["timings"]["start"])
@@ -141,17 +165,31 @@ def main(spec_path: str) -> int:
             deadline = t1 + spec["suite_s"]
             for suite in spec["suites"]:
                 target = out / f"suite-{suite}.json"
-                argv = spec["suite_argv"] + ["--base-url", f"http://127.0.0.1:{spec['port']}",
-                                             "--api-prefix", spec["api_prefix"], "--suite", suite,
-                                             "--json", str(target)]
+                argv = spec["suite_argv"] + [
+                    "--base-url",
+                    f"http://127.0.0.1:{spec['port']}",
+                    "--api-prefix",
+                    spec["api_prefix"],
+                    "--suite",
+                    suite,
+                    "--json",
+                    str(target),
+                ]
                 try:
-                    res = subprocess.run(argv, env=spec["suite_env"], cwd=spec["suite_cwd"], capture_output=True,
-                                         text=True, timeout=max(1.0, deadline - time.monotonic()))
+                    res = subprocess.run(
+                        argv,
+                        env=spec["suite_env"],
+                        cwd=spec["suite_cwd"],
+                        capture_output=True,
+                        text=True,
+                        timeout=max(1.0, deadline - time.monotonic()),
+                    )
                     if target.exists():
                         result["suites"].append(json.loads(target.read_text()))
                     else:
-                        result["suite_errors"][suite] = (f"suite runner exited {res.returncode}: "
-                                                         + (res.stderr or res.stdout)[-2000:])
+                        result["suite_errors"][suite] = (
+                            f"suite runner exited {res.returncode}: " + (res.stderr or res.stdout)[-2000:]
+                        )
                 except subprocess.TimeoutExpired:
                     result["suite_errors"][suite] = f"suite did not finish within {spec['suite_s']:g} s"
                 emit("suite_done", suite=suite, ok=suite not in result["suite_errors"])
@@ -161,8 +199,9 @@ def main(spec_path: str) -> int:
 
         evidence: dict = {"database": spec["database"], "tables": {}, "sqlite_files": [], "collected": True}
         try:
-            evidence["tables"] = (postgres_tables(spec) if spec["database"] == "postgresql"
-                                  else sqlite_tables(spec["sqlite_path"]))
+            evidence["tables"] = (
+                postgres_tables(spec) if spec["database"] == "postgresql" else sqlite_tables(spec["sqlite_path"])
+            )
             evidence["sqlite_files"] = sqlite_files(workspace, started_at, set(spec["frozen_dirs"]))
         except Exception as exc:  # evidence is best effort; its absence is reported, not fatal
             evidence.update(collected=False, note=f"could not inspect the database: {exc}")

@@ -36,8 +36,18 @@ def _compile(source: str) -> None:
 
 
 # Standard-library folders no server imports.
-STDLIB_SKIP = {"test", "tests", "idlelib", "tkinter", "turtledemo", "lib2to3", "ensurepip", "site-packages",
-               "distutils", "pydoc_data"}
+STDLIB_SKIP = {
+    "test",
+    "tests",
+    "idlelib",
+    "tkinter",
+    "turtledemo",
+    "lib2to3",
+    "ensurepip",
+    "site-packages",
+    "distutils",
+    "pydoc_data",
+}
 
 
 def hash_of(folder: Path) -> str:

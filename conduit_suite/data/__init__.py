@@ -1,1 +1,2 @@
-"""Copies of the shared Conduit contract (openapi.yml, compat-suite.md), shipped as package data."""
+"""The Conduit contract shipped as package data: the OpenAPI description (openapi.yml) and the facts of
+the constraint-decay study's suite (compat-suite.md)."""

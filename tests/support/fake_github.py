@@ -7,7 +7,7 @@ GitHub's rules:
   app id, `exp` within 10 minutes of `iat`) and issues expiring tokens;
 - repository contents and git fetches (smart HTTP through the real
   `git http-backend`) require a live installation token;
-- every Checks API body is validated against `shared/github/rest/*.schema.json`
+- every Checks API body is validated against `tests/fixtures/github/rest/*.schema.json`
   plus the limits JSON Schema cannot express, and answered 422 on violation;
 - every request is recorded; faults (5xx, 403/429 rate limits) can be injected.
 """
@@ -27,7 +27,7 @@ import subprocess
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -39,26 +39,36 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 
-SHARED_GITHUB = Path(__file__).resolve().parents[2].parent / "shared" / "github"
-REST_SCHEMAS = SHARED_GITHUB / "rest"
-WEBHOOK_EXAMPLES = SHARED_GITHUB / "webhooks" / "examples"
+GITHUB_FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "github"
+REST_SCHEMAS = GITHUB_FIXTURES / "rest"
+WEBHOOK_EXAMPLES = GITHUB_FIXTURES / "webhooks" / "examples"
 MAX_BYTES = 64 * 1024
 
 
 def generate_private_key() -> tuple[str, str]:
     """(private PEM, public PEM) of a fresh RSA key for a test App."""
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    private = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                serialization.NoEncryption()).decode()
-    public = key.public_key().public_bytes(serialization.Encoding.PEM,
-                                           serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    private = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
+    public = (
+        key.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
     return private, public
 
 
 def _git(*args: str, cwd: Path | None = None) -> str:
-    env = {**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull,
-           "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
-           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com"}
+    env = {
+        **os.environ,
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.com",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.com",
+    }
     return subprocess.run(["git", *args], cwd=cwd, env=env, check=True, capture_output=True, text=True).stdout.strip()
 
 
@@ -85,8 +95,10 @@ class Recorded:
 def check_run_violations(body: Any, kind: str) -> list[str]:
     """Schema errors plus GitHub's limits JSON Schema cannot express (see rest/README.md)."""
     schema = json.loads((REST_SCHEMAS / f"checks-{kind}.request.schema.json").read_text())
-    errors = [f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
-              for e in jsonschema.Draft7Validator(schema).iter_errors(body)]
+    errors = [
+        f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
+        for e in jsonschema.Draft7Validator(schema).iter_errors(body)
+    ]
     if not isinstance(body, dict):
         return errors or ["body is not an object"]
     if body.get("status") in ("waiting", "pending", "requested"):
@@ -111,8 +123,9 @@ def check_run_violations(body: Any, kind: str) -> list[str]:
 class FakeGitHub:
     """Start with `with FakeGitHub(app_id, public_pem, root) as gh:`; `gh.url` is its API root."""
 
-    def __init__(self, app_id: str, public_key_pem: str, root: Path, *, token_ttl_s: int = 3600,
-                 write_delay_s: float = 0.0) -> None:
+    def __init__(
+        self, app_id: str, public_key_pem: str, root: Path, *, token_ttl_s: int = 3600, write_delay_s: float = 0.0
+    ) -> None:
         self.app_id = app_id
         self.public_key_pem = public_key_pem
         self.root = root
@@ -144,7 +157,7 @@ class FakeGitHub:
     def git_url(self, repo: str) -> str:
         return f"{self.url}/git/{repo}.git"
 
-    def __enter__(self) -> "FakeGitHub":
+    def __enter__(self) -> FakeGitHub:
         sock = socket.socket()
         sock.bind(("127.0.0.1", 0))
         self.port = sock.getsockname()[1]
@@ -180,8 +193,9 @@ class FakeGitHub:
             _git("config", "http.receivepack", "false", cwd=bare)
         return bare
 
-    def commit(self, repo: str, source: Path | dict[str, str], *, ref: str = "refs/heads/main",
-               message: str = "change") -> str:
+    def commit(
+        self, repo: str, source: Path | dict[str, str], *, ref: str = "refs/heads/main", message: str = "change"
+    ) -> str:
         """Commit `source` (a folder, or {path: text}) as the whole tree on `ref`; returns the SHA."""
         bare = self.create_repo(repo)
         work = self.root / "work" / secrets.token_hex(4)
@@ -189,8 +203,12 @@ class FakeGitHub:
         try:
             _git("init", "--quiet", "-b", "main", cwd=work)
             if isinstance(source, Path):
-                shutil.copytree(source, work, dirs_exist_ok=True,
-                                ignore=shutil.ignore_patterns(".git", "__pycache__", "node_modules", ".venv"))
+                shutil.copytree(
+                    source,
+                    work,
+                    dirs_exist_ok=True,
+                    ignore=shutil.ignore_patterns(".git", "__pycache__", "node_modules", ".venv"),
+                )
             else:
                 for rel, text in source.items():
                     (work / rel).parent.mkdir(parents=True, exist_ok=True)
@@ -215,8 +233,13 @@ class FakeGitHub:
         if not header.startswith("Bearer "):
             return "expected a Bearer JWT"
         try:
-            claims = jwt.decode(header[7:], self.public_key_pem, algorithms=["RS256"],
-                                options={"require": ["iat", "exp", "iss"]}, leeway=0)
+            claims = jwt.decode(
+                header[7:],
+                self.public_key_pem,
+                algorithms=["RS256"],
+                options={"require": ["iat", "exp", "iss"]},
+                leeway=0,
+            )
         except jwt.PyJWTError as exc:
             return f"bad JWT: {exc}"
         if str(claims["iss"]) != self.app_id:
@@ -231,7 +254,7 @@ class FakeGitHub:
         token = header.split(" ", 1)[1] if " " in header else ""
         if header.startswith("Basic "):
             try:
-                user, _, token = base64.b64decode(token).decode().partition(":")
+                _user, _, token = base64.b64decode(token).decode().partition(":")
             except ValueError:
                 return None
         entry = self.tokens.get(token)
@@ -257,14 +280,21 @@ class FakeGitHub:
             entry = Recorded(request.method, request.url.path, dict(request.headers), body, at=time.time())
             with fake._lock:
                 fake.requests.append(entry)
-                fault = next((f for f in fake.faults if f.method == request.method
-                              and re.search(f.path, request.url.path) and f.times > 0), None)
+                fault = next(
+                    (
+                        f
+                        for f in fake.faults
+                        if f.method == request.method and re.search(f.path, request.url.path) and f.times > 0
+                    ),
+                    None,
+                )
                 if fault is not None:
                     fault.times -= 1
             if fault is not None:
                 entry.status = fault.status
-                return Response(fault.body, status_code=fault.status, headers=fault.headers,
-                                media_type="application/json")
+                return Response(
+                    fault.body, status_code=fault.status, headers=fault.headers, media_type="application/json"
+                )
             response = await call_next(request)
             entry.status = response.status_code
             return response
@@ -279,7 +309,7 @@ class FakeGitHub:
             token = "ghs_" + secrets.token_hex(18)
             expires = time.time() + fake.token_ttl_s
             fake.tokens[token] = (installation_id, expires)
-            stamp = datetime.fromtimestamp(expires, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+            stamp = datetime.fromtimestamp(expires, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
             return JSONResponse({"token": token, "expires_at": stamp}, status_code=201)
 
         def need_token(request: Request) -> int | JSONResponse:
@@ -299,8 +329,15 @@ class FakeGitHub:
                 text = _git("cat-file", "blob", sha, cwd=bare)
             except (subprocess.CalledProcessError, FileNotFoundError, NotADirectoryError):
                 return JSONResponse({"message": "Not Found"}, status_code=404)
-            return JSONResponse({"type": "file", "path": path, "sha": sha, "encoding": "base64",
-                                 "content": base64.b64encode(text.encode()).decode()})
+            return JSONResponse(
+                {
+                    "type": "file",
+                    "path": path,
+                    "sha": sha,
+                    "encoding": "base64",
+                    "content": base64.b64encode(text.encode()).decode(),
+                }
+            )
 
         async def write(request: Request, kind: str, run_id: int | None, owner: str, name: str) -> JSONResponse:
             who = need_token(request)
@@ -323,8 +360,14 @@ class FakeGitHub:
                 with fake._lock:
                     if run_id is None:
                         run_id = next(fake._ids)
-                        fake.check_runs[run_id] = {"id": run_id, "repo": f"{owner}/{name}", "annotations": [],
-                                                   "history": [], "conclusion": None, "output": {}}
+                        fake.check_runs[run_id] = {
+                            "id": run_id,
+                            "repo": f"{owner}/{name}",
+                            "annotations": [],
+                            "history": [],
+                            "conclusion": None,
+                            "output": {},
+                        }
                     elif run_id not in fake.check_runs:
                         return JSONResponse({"message": "Not Found"}, status_code=404)
                     run = fake.check_runs[run_id]
@@ -333,8 +376,9 @@ class FakeGitHub:
                     run["output"].update(output)
                     run.update(body)
                     run["history"].append(body.get("status") or "append")
-                    return JSONResponse({k: v for k, v in run.items() if k != "history"},
-                                        status_code=201 if kind == "create" else 200)
+                    return JSONResponse(
+                        {k: v for k, v in run.items() if k != "history"}, status_code=201 if kind == "create" else 200
+                    )
             finally:
                 with fake._lock:
                     fake._writes[who] -= 1
@@ -359,8 +403,11 @@ class FakeGitHub:
         @app.api_route("/git/{path:path}", methods=["GET", "POST"])
         async def git_http(path: str, request: Request) -> Response:
             if fake._installation_of(request.headers.get("authorization", "")) is None:
-                return Response("authentication required\n", status_code=401,
-                                headers={"WWW-Authenticate": 'Basic realm="fake-github"'})
+                return Response(
+                    "authentication required\n",
+                    status_code=401,
+                    headers={"WWW-Authenticate": 'Basic realm="fake-github"'},
+                )
             return await fake._git_http_backend(path, request)
 
         return app
@@ -368,17 +415,27 @@ class FakeGitHub:
     async def _git_http_backend(self, path: str, request: Request) -> Response:
         """Run `git http-backend` as a CGI program for one request."""
         body = await request.body()
-        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "GIT_PROJECT_ROOT": str(self.git_root),
-               "GIT_HTTP_EXPORT_ALL": "1", "PATH_INFO": "/" + path, "REQUEST_METHOD": request.method,
-               "QUERY_STRING": request.url.query, "CONTENT_TYPE": request.headers.get("content-type", ""),
-               "CONTENT_LENGTH": str(len(body)), "REMOTE_ADDR": "127.0.0.1", "REMOTE_USER": "x-access-token",
-               "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull}
+        env = {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "GIT_PROJECT_ROOT": str(self.git_root),
+            "GIT_HTTP_EXPORT_ALL": "1",
+            "PATH_INFO": "/" + path,
+            "REQUEST_METHOD": request.method,
+            "QUERY_STRING": request.url.query,
+            "CONTENT_TYPE": request.headers.get("content-type", ""),
+            "CONTENT_LENGTH": str(len(body)),
+            "REMOTE_ADDR": "127.0.0.1",
+            "REMOTE_USER": "x-access-token",
+            "GIT_CONFIG_NOSYSTEM": "1",
+            "GIT_CONFIG_GLOBAL": os.devnull,
+        }
         if "content-encoding" in request.headers:
             env["HTTP_CONTENT_ENCODING"] = request.headers["content-encoding"]
         if "git-protocol" in request.headers:
             env["GIT_PROTOCOL"] = request.headers["git-protocol"]
-        proc = await asyncio.create_subprocess_exec("git", "http-backend", env=env, stdin=subprocess.PIPE,
-                                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        proc = await asyncio.create_subprocess_exec(
+            "git", "http-backend", env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
         out, _err = await proc.communicate(body)
         head, _, payload = out.partition(b"\r\n\r\n")
         if not _:
@@ -397,8 +454,16 @@ def example_payload(event: str, name: str) -> dict[str, Any]:
     return json.loads((WEBHOOK_EXAMPLES / event / name).read_text())
 
 
-def retarget(payload: dict[str, Any], *, fake: FakeGitHub, repo: str, installation_id: int, head_sha: str,
-             pr_number: int | None = None, check_name: str = "decaycheck") -> dict[str, Any]:
+def retarget(
+    payload: dict[str, Any],
+    *,
+    fake: FakeGitHub,
+    repo: str,
+    installation_id: int,
+    head_sha: str,
+    pr_number: int | None = None,
+    check_name: str = "decaycheck",
+) -> dict[str, Any]:
     """Point a recorded webhook payload at our repository, installation, commit and fake server."""
     payload = json.loads(json.dumps(payload))
     owner, name = repo.split("/")
@@ -429,16 +494,29 @@ def retarget(payload: dict[str, Any], *, fake: FakeGitHub, repo: str, installati
 
 # -- driving the App against the fake ----------------------------------------------------------
 
-def send_webhook(service_url: str, event: str, payload: Any, secret: str | None, *,
-                 delivery: str | None = None, signature: str | None = None, raw: bytes | None = None) -> Any:
+
+def send_webhook(
+    service_url: str,
+    event: str,
+    payload: Any,
+    secret: str | None,
+    *,
+    delivery: str | None = None,
+    signature: str | None = None,
+    raw: bytes | None = None,
+) -> Any:
     """POST a delivery the way GitHub does: raw JSON body, event, delivery id, HMAC signature."""
     import httpx
 
     from bot.signature import sign
 
     body = raw if raw is not None else json.dumps(payload).encode()
-    headers = {"Content-Type": "application/json", "X-GitHub-Event": event,
-               "X-GitHub-Delivery": delivery or secrets.token_hex(16), "User-Agent": "GitHub-Hookshot/fake"}
+    headers = {
+        "Content-Type": "application/json",
+        "X-GitHub-Event": event,
+        "X-GitHub-Delivery": delivery or secrets.token_hex(16),
+        "User-Agent": "GitHub-Hookshot/fake",
+    }
     if signature is not None:
         headers["X-Hub-Signature-256"] = signature
     elif secret is not None:

@@ -78,8 +78,9 @@ def npm_install(app_dir: Path) -> Path:
             command = install_command(app_dir)
             proc = subprocess.run(command, cwd=staging, capture_output=True, text=True, stdin=subprocess.DEVNULL)
             if proc.returncode != 0:
-                raise AppStartError(f"{' '.join(command[:2])} failed ({proc.returncode}) for {app_dir}:\n"
-                                    f"{proc.stderr[-3000:]}")
+                raise AppStartError(
+                    f"{' '.join(command[:2])} failed ({proc.returncode}) for {app_dir}:\n{proc.stderr[-3000:]}"
+                )
             staging.rename(target)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
@@ -111,6 +112,7 @@ def running_node_app(
     """
     with tempfile.TemporaryDirectory(prefix="decaycheck-node-") as scratch:
         copy = node_app_copy(Path(app_dir), Path(scratch) / Path(app_dir).name)
-        with running_app(copy, database_url=database_url, env=env, start_timeout_s=start_timeout_s,
-                         log_path=log_path) as base_url:
+        with running_app(
+            copy, database_url=database_url, env=env, start_timeout_s=start_timeout_s, log_path=log_path
+        ) as base_url:
             yield base_url

@@ -65,8 +65,20 @@ def venv_for(requirements: Path) -> Path:
         try:
             _run(["uv", "venv", "-q", "--relocatable", "--python", sys.executable, str(staging)], "uv venv")
             # Bytecode compiled once here, not on every start (the environment may forbid writing it).
-            _run(["uv", "pip", "install", "-q", "--compile-bytecode", "--python", str(staging / "bin" / "python"),
-                  "-r", str(requirements)], "uv pip install")
+            _run(
+                [
+                    "uv",
+                    "pip",
+                    "install",
+                    "-q",
+                    "--compile-bytecode",
+                    "--python",
+                    str(staging / "bin" / "python"),
+                    "-r",
+                    str(requirements),
+                ],
+                "uv pip install",
+            )
             staging.rename(target)  # relocatable: its scripts find their interpreter relatively
         finally:
             shutil.rmtree(staging, ignore_errors=True)
@@ -137,12 +149,19 @@ def running_app(
             child_env["VIRTUAL_ENV"] = str(venv)
             child_env["PATH"] = f"{venv / 'bin'}{os.pathsep}{child_env.get('PATH', '')}"
         port = free_port()
-        child_env.update(PORT=str(port), HOST="127.0.0.1",
-                         DATABASE_URL=database_url or f"sqlite:///{Path(scratch) / 'conduit.db'}")
+        child_env.update(
+            PORT=str(port), HOST="127.0.0.1", DATABASE_URL=database_url or f"sqlite:///{Path(scratch) / 'conduit.db'}"
+        )
         with open(log, "wb") as out:
-            proc = subprocess.Popen(["sh", str(app_dir / "run.sh")], cwd=app_dir, env=child_env,
-                                    stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                    start_new_session=True)
+            proc = subprocess.Popen(
+                ["sh", str(app_dir / "run.sh")],
+                cwd=app_dir,
+                env=child_env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+            )
         try:
             base_url = f"http://127.0.0.1:{port}"
             wait_healthy(base_url + health_path, proc, start_timeout_s, log)

@@ -49,10 +49,16 @@ class Variant:
     source: Path | None = None
 
     @classmethod
-    def load(cls, path: Path) -> "Variant":
+    def load(cls, path: Path) -> Variant:
         data = yaml.safe_load(path.read_text())
-        return cls(name=path.stem, base=data["base"], description=data.get("description", ""),
-                   edits=data.get("edits", []), expect=data.get("expect", {}), source=path)
+        return cls(
+            name=path.stem,
+            base=data["base"],
+            description=data.get("description", ""),
+            edits=data.get("edits", []),
+            expect=data.get("expect", {}),
+            source=path,
+        )
 
     def materialize(self, dest: Path) -> Path:
         """Copy the base app to `dest` and apply the edits; returns `dest`."""
@@ -81,5 +87,4 @@ class Variant:
 def load_all(*, base: str | None = None, expecting: str | None = None) -> list[Variant]:
     """Every variant in the corpus, optionally only those of one base app or with one expectation key."""
     variants = [Variant.load(p) for p in sorted(CORPUS.glob("*.yml"))]
-    return [v for v in variants
-            if (base is None or v.base == base) and (expecting is None or expecting in v.expect)]
+    return [v for v in variants if (base is None or v.base == base) and (expecting is None or expecting in v.expect)]

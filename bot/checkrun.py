@@ -1,201 +1,25 @@
-"""A Report as Check Run bodies: conclusion, title, summary, text, annotations, actions.
+"""Check Run bodies for the Checks API: the App's side of publishing a rendered Report.
 
-Pure functions from `checks.report.Report` to the JSON GitHub's Checks API
-takes, inside GitHub's limits: summary and text at most 65,535 characters,
-at most 50 annotations per request (later batches append), titles at most
-255 characters, messages at most 64 KB, at most 3 actions with labels of at
-most 20 characters.
+What a check run says comes from `checks.render.checkrun`; this module only
+shapes it into request bodies: the completion PATCH (conclusion, buttons,
+details URL) and further PATCHes appending annotations, at most 50 each.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any
 
-from checks import render
-from checks.report import Annotation, Report
+from checks.render.checkrun import MAX_TITLE, CheckOutcome, Conclusion, truncate
 
-MAX_TEXT = 65_535
 MAX_ANNOTATIONS_PER_REQUEST = 50
-MAX_TITLE = 255
-MAX_MESSAGE_BYTES = 64 * 1024
-TRUNCATED = "\n\n… (truncated)"
 
 RERUN_ACTION = {"label": "Re-run", "identifier": "rerun", "description": "Evaluate this commit again"}
 ACTIONS = [RERUN_ACTION]
 
-Conclusion = Literal["success", "failure", "neutral", "cancelled", "timed_out"]
-_LEVEL_ORDER = {"failure": 0, "warning": 1, "notice": 2}
-
 
 def now_iso() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def truncate(text: str, limit: int = MAX_TEXT) -> str:
-    return text if len(text) <= limit else text[: limit - len(TRUNCATED)] + TRUNCATED
-
-
-def _truncate_bytes(text: str, limit: int = MAX_MESSAGE_BYTES) -> str:
-    raw = text.encode()
-    if len(raw) <= limit:
-        return text
-    return raw[: limit - len(TRUNCATED.encode())].decode("utf-8", "ignore") + TRUNCATED
-
-
-@dataclass(frozen=True)
-class CheckOutcome:
-    """What the check run says when it completes."""
-
-    conclusion: Conclusion
-    title: str
-    summary: str
-    text: str
-    annotations: list[dict[str, Any]]
-
-
-def conclusion_of(report: Report) -> Conclusion:
-    if report.config_error or report.error:
-        return "failure"
-    return "success" if report.gate_passed else "failure"
-
-
-def title_of(report: Report) -> str:
-    if report.config_error:
-        return "Invalid decaycheck configuration"
-    if report.error:
-        return "Evaluation failed"
-    pass_at_1 = "pass" if report.pass_at_1 else "fail"
-    verdict = "gate passed" if report.gate_passed else "gate failed"
-    return (
-        f"A% {report.assert_pct:.1f} ({report.assertions_passed}/{report.assertions_total})"
-        f" · pass@1 {pass_at_1} · {verdict}"
-    )[:MAX_TITLE]
-
-
-def neutral_outcome(reason: str) -> CheckOutcome:
-    """The repository holds nothing to evaluate: neutral, saying why (never blocks a merge)."""
-    return CheckOutcome(
-        conclusion="neutral",
-        title="Nothing to evaluate",
-        summary=truncate(
-            f"decaycheck found nothing to evaluate in this commit: {reason}\n\n"
-            "Add the app (or `.github/decaycheck.yml` saying where it is) to have it "
-            "evaluated."
-        ),
-        text="",
-        annotations=[],
-    )
-
-
-def _fallback_summary(report: Report) -> str:
-    """A plain Markdown summary, used should `checks.render` fail on a report."""
-    lines = [
-        f"**A%** {report.assert_pct:.2f} ({report.assertions_passed}/{report.assertions_total} assertions, "
-        f"suite `{report.suite}`) · **pass@1** {'yes' if report.pass_at_1 else 'no'} · "
-        f"**startup** {report.startup} · **gate** {'passed' if report.gate_passed else 'failed'}",
-        "",
-    ]
-    if report.requests:
-        lines += ["| resource | method | status | assertions |", "|---|---|---|---|"]
-        for r in report.requests:
-            mark = "✅" if r.passed == r.total else "❌"
-            lines.append(
-                f"| `{r.path}` | {r.method} | {r.status if r.status is not None else '—'} "
-                f"| {mark} {r.passed}/{r.total} |"
-            )
-        lines.append("")
-    if report.constraints:
-        declared = ", ".join(f"{k}: {v}" for k, v in report.constraints.items())
-        lines.append(
-            f"**Compliance** ({declared}): "
-            + ("compliant" if report.compliant and not report.findings else f"{len(report.findings)} finding(s)")
-        )
-        lines.append("")
-    if report.diagnosis is not None and report.diagnosis.category != "none":
-        d = report.diagnosis
-        kind = f"{d.category}/{d.subcategory}" if d.subcategory else d.category
-        lines += [f"**Root cause** ({kind}): {d.summary}", ""]
-    return "\n".join(lines)
-
-
-def summary_of(report: Report) -> str:
-    if report.config_error:
-        return truncate(f"The repository's configuration could not be read:\n\n```\n{report.config_error}\n```\n")
-    try:
-        body = render.markdown(report)
-    except Exception:  # a rendering bug must not cost the check its conclusion
-        body = _fallback_summary(report)
-    if report.error:
-        body = f"> {report.error}\n\n{body}"
-    return truncate(body)
-
-
-def text_of(report: Report) -> str:
-    """Details: every failed assertion, every finding, the root causes, the server log's tail."""
-    out: list[str] = []
-    failing = [r for r in report.requests if r.failures or r.passed < r.total]
-    if failing:
-        out.append("### Failed requests\n")
-        for r in failing:
-            out.append(f"- **{r.name}** `{r.method} {r.path}` → {r.status} ({r.passed}/{r.total})")
-            for f in r.failures[:20]:
-                out.append(f"  - {f.assertion}: expected `{f.expected!r}`, got `{f.actual!r}`")
-        out.append("")
-    if report.findings:
-        out.append("### Constraint findings\n")
-        for f in report.findings:
-            where = f"{f.path}:{f.line}" if f.path else "(repository)"
-            out.append(f"- `{where}` {f.constraint}/{f.rule}: {f.message}")
-        out.append("")
-    if report.diagnosis is not None and report.diagnosis.causes:
-        out.append("### Root causes\n")
-        for i, c in enumerate(report.diagnosis.causes, 1):
-            out.append(f"{i}. **{c.subcategory or c.category}**: {c.summary}")
-            for e in c.evidence[:10]:
-                where = f" (`{e.path}:{e.line}`)" if e.path else ""
-                out.append(f"   - {e.kind}{where}: {e.message}")
-        out.append("")
-    if report.timings:
-        out.append("### Timings\n\n" + ", ".join(f"{k} {v:.1f}s" for k, v in report.timings.items()) + "\n")
-    if report.server_log_tail:
-        out.append("### Server log (tail)\n\n```\n" + report.server_log_tail[-8000:] + "\n```\n")
-    return truncate("\n".join(out) or "No further details.")
-
-
-def annotations_of(report: Report, cap: int) -> list[dict[str, Any]]:
-    """Report annotations as API objects, failures first, at most `cap`."""
-    notes: list[Annotation] = list(report.annotations)
-    if not notes and (report.findings or report.diagnosis is not None):
-        from checks.annotations import build_annotations
-
-        notes = build_annotations(report.findings, report.diagnosis)
-    notes.sort(key=lambda a: _LEVEL_ORDER.get(a.level, 3))
-    out = []
-    for a in notes[:cap]:
-        start, end = max(1, a.start_line), max(1, a.end_line, a.start_line)
-        out.append(
-            {
-                "path": a.path,
-                "start_line": start,
-                "end_line": end,
-                "annotation_level": a.level,
-                "title": a.title[:MAX_TITLE],
-                "message": _truncate_bytes(a.message or a.title or "-"),
-            }
-        )
-    return out
-
-
-def outcome_of(report: Report, max_annotations: int) -> CheckOutcome:
-    return CheckOutcome(
-        conclusion=conclusion_of(report),
-        title=title_of(report),
-        summary=summary_of(report),
-        text=text_of(report),
-        annotations=annotations_of(report, max_annotations),
-    )
 
 
 def completion_bodies(outcome: CheckOutcome, details_url: str | None = None) -> list[dict[str, Any]]:

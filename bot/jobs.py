@@ -26,6 +26,7 @@ from bot.events import EvaluationRequest
 from bot.fetch import fetch_commit
 from bot.metrics import EVALUATION_SECONDS, JOBS
 from bot.store import RUN_TTL_S
+from checks.render import checkrun as rendering
 
 log = logging.getLogger(__name__)
 
@@ -297,11 +298,11 @@ async def _evaluate_run(ctx: AppContext, run: dict[str, Any]) -> str:
     EVALUATION_SECONDS.observe(time.time() - started)
     if report is None:
         assert reason is not None
-        outcome = checkrun.neutral_outcome(reason)
+        outcome = rendering.neutral_outcome(reason)
     else:
         report.head_sha = report.head_sha or run["head_sha"]
         await ctx.store.put_report(run_id, report.model_dump(mode="json"))
-        outcome = checkrun.outcome_of(report, ctx.settings.max_annotations)
+        outcome = rendering.outcome_of(report, ctx.settings.max_annotations)
     await finalize(ctx, run, checkrun.completion_bodies(outcome, ctx.details_url(run_id)), state_note=outcome.title)
     return outcome.conclusion
 

@@ -21,8 +21,8 @@ from pathlib import Path
 import verifiers
 from checks import config as config_mod
 from checks import gate, runtimes
-from checks.annotations import build_annotations
 from checks.diagnosis import DiagnosisInput, diagnose
+from checks.render.annotations import build_annotations
 from checks.report import Report
 from checks.sandbox import InstallSpec, Limits, PodSpec, SandboxUnavailable, get_backend
 from checks.workspace import Workspace

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot import checkrun
 from checks.diagnosis.model import Diagnosis, Evidence, RootCause
+from checks.render import checkrun as rendering
 from checks.report import Annotation, Report
 from conduit_suite.result import AssertionFailure, RequestResult
 from tests.support.fake_github import check_run_violations
@@ -63,7 +64,7 @@ def failing_report(annotations: int = 3) -> Report:
 
 
 def test_failing_report_becomes_a_failure_with_a_and_pass_at_1_in_the_title() -> None:
-    outcome = checkrun.outcome_of(failing_report(), max_annotations=200)
+    outcome = rendering.outcome_of(failing_report(), max_annotations=200)
     assert outcome.conclusion == "failure"
     assert "A% 93.1" in outcome.title and "270/290" in outcome.title and "pass@1 fail" in outcome.title
     assert "/api/articles/feed" in outcome.summary and "incorrect_query_logic" in outcome.summary
@@ -81,14 +82,14 @@ def test_passing_gate_is_a_success() -> None:
         gate_passed=True,
         requests=[_request("Login", "/api/users/login", 290, 290)],
     )
-    outcome = checkrun.outcome_of(report, max_annotations=200)
+    outcome = rendering.outcome_of(report, max_annotations=200)
     assert outcome.conclusion == "success"
     assert outcome.title.startswith("A% 100.0 (290/290) · pass@1 pass")
 
 
 def test_broken_config_fails_with_its_line() -> None:
     report = Report(config_error=".github/decaycheck.yml:4: gate.min_assert_pct: not a number")
-    outcome = checkrun.outcome_of(report, max_annotations=200)
+    outcome = rendering.outcome_of(report, max_annotations=200)
     assert outcome.conclusion == "failure"
     assert outcome.title == "Invalid decaycheck configuration"
     assert ".github/decaycheck.yml:4" in outcome.summary
@@ -100,7 +101,7 @@ def test_nothing_to_evaluate_is_neutral_with_an_explanation(tmp_path) -> None:
     (tmp_path / "README.md").write_text("docs only\n")
     reason = nothing_to_evaluate(tmp_path, ".github/decaycheck.yml")
     assert reason and "requirements.txt" in reason
-    outcome = checkrun.neutral_outcome(reason)
+    outcome = rendering.neutral_outcome(reason)
     assert outcome.conclusion == "neutral" and "requirements.txt" in outcome.summary
     assert check_run_violations(checkrun.completion_bodies(outcome)[0], "update") == []
     (tmp_path / "package.json").write_text("{}")
@@ -108,13 +109,13 @@ def test_nothing_to_evaluate_is_neutral_with_an_explanation(tmp_path) -> None:
 
 
 def test_an_evaluation_that_could_not_run_is_a_failure_saying_why() -> None:
-    outcome = checkrun.outcome_of(Report(error="bwrap is not installed"), max_annotations=200)
+    outcome = rendering.outcome_of(Report(error="bwrap is not installed"), max_annotations=200)
     assert outcome.conclusion == "failure" and outcome.title == "Evaluation failed"
     assert "bwrap is not installed" in outcome.summary
 
 
 def test_annotations_put_failures_first_and_are_capped() -> None:
-    outcome = checkrun.outcome_of(failing_report(annotations=300), max_annotations=120)
+    outcome = rendering.outcome_of(failing_report(annotations=300), max_annotations=120)
     levels = [a["annotation_level"] for a in outcome.annotations]
     assert len(levels) == 120
     assert levels == sorted(levels, key={"failure": 0, "warning": 1, "notice": 2}.__getitem__)
@@ -122,13 +123,13 @@ def test_annotations_put_failures_first_and_are_capped() -> None:
 
 
 def test_findings_and_evidence_annotate_when_the_report_has_no_annotations() -> None:
-    outcome = checkrun.outcome_of(failing_report(annotations=0), max_annotations=200)
+    outcome = rendering.outcome_of(failing_report(annotations=0), max_annotations=200)
     places = {(a["path"], a["start_line"]) for a in outcome.annotations}
     assert ("app/feed.py", 12) in places and ("app/db.py", 3) in places
 
 
 def test_completion_is_sent_in_batches_of_fifty_each_valid_against_the_schema() -> None:
-    outcome = checkrun.outcome_of(failing_report(annotations=130), max_annotations=500)
+    outcome = rendering.outcome_of(failing_report(annotations=130), max_annotations=500)
     bodies = checkrun.completion_bodies(outcome, "http://127.0.0.1:1/runs/x")
     assert [len(b["output"].get("annotations", [])) for b in bodies] == [50, 50, 30]
     assert bodies[0]["status"] == "completed" and bodies[0]["conclusion"] == "failure"
@@ -143,7 +144,7 @@ def test_limits_summary_text_title_message_and_actions() -> None:
     report.requests = [_request(f"R{i}", f"/api/{'p' * 200}/{i}", 0, 5) for i in range(2000)]
     report.annotations[0].message = "é" * 70_000
     report.annotations[0].title = "T" * 255
-    outcome = checkrun.outcome_of(report, max_annotations=200)
+    outcome = rendering.outcome_of(report, max_annotations=200)
     assert len(outcome.summary) <= 65_535 and outcome.summary.endswith("(truncated)")
     assert len(outcome.text) <= 65_535
     assert len(outcome.annotations[0]["message"].encode()) <= 64 * 1024

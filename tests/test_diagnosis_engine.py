@@ -7,11 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from checks.annotations import build_annotations
 from checks.diagnosis import DiagnosisInput, diagnose
 from checks.diagnosis.locate import locate_route
 from checks.diagnosis.logs import parse_log
 from checks.diagnosis.scoring import score
+from checks.render.annotations import build_annotations
 from verifiers.findings import Finding
 
 PY_CHAINED = """127.0.0.1 - - "POST /api/articles HTTP/1.1" 500

@@ -19,7 +19,8 @@ from checks import gate
 from checks.cli import app as cli
 from checks.config import GateConfig
 from checks.pipeline import evaluate
-from checks.render import markdown, resource_of, title
+from checks.render.common import resource_of, title
+from checks.render.markdown import markdown
 from checks.report import Report
 
 pytestmark = pytest.mark.slow

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from rich.console import Console
 
-from checks.render import markdown, terminal
+from checks.render.markdown import markdown
+from checks.render.terminal import terminal
 from checks.report import Report
 from conduit_suite.result import AssertionFailure, RequestResult, SuiteResult
 

@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 
-from bot import checkrun
+from checks.render import checkrun as rendering
 from checks.report import Report
 
 router = APIRouter()
@@ -48,7 +48,7 @@ async def run_page(run_id: str, request: Request) -> HTMLResponse:
     title, summary, text = run.get("note") or run.get("state", ""), "", ""
     if report is not None:
         parsed = Report.model_validate(report)
-        title, summary, text = checkrun.title_of(parsed), checkrun.summary_of(parsed), checkrun.text_of(parsed)
+        title, summary, text = rendering.title_of(parsed), rendering.summary_of(parsed), rendering.text_of(parsed)
     e = html.escape
     pr = f'· <span class="k">pull request</span> #{run["pr_number"]}' if run.get("pr_number") else ""
     return HTMLResponse(

@@ -15,7 +15,7 @@ import typer
 from rich.console import Console
 
 from checks.pipeline import evaluate
-from checks.render import terminal
+from checks.render.terminal import terminal
 from checks.report import Report
 
 

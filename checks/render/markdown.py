@@ -1,0 +1,68 @@
+"""The Markdown rendering of a Report: the Check Run summary and `decaycheck run --markdown`."""
+
+from __future__ import annotations
+
+from checks.render.common import MAX_FAILURES_LISTED, by_resource, failing_requests, failure_lines, suite_score, title
+from checks.report import Report
+
+
+def markdown(report: Report) -> str:
+    """A Check Run summary: reads top-down from verdict to evidence."""
+    icon = "✅" if report.gate_passed else "❌"
+    out = [f"## {icon} {title(report)}", ""]
+    if report.gate:
+        out.append(f"**Gate:** {'passed' if report.gate_passed else 'failed'} — {report.gate.get('reason', '')}")
+    declared = ", ".join(f"{k} {v}" for k, v in report.constraints.items()) or "none declared"
+    if report.startup_detail:
+        out.append(f"**Why it did not start:** {report.startup_detail}")
+    out += [f"**Startup:** {report.startup} · **suite:** {report.suite} · **constraints:** {declared}", ""]
+
+    if report.requests:
+        out += [
+            "### Requests by resource",
+            "",
+            "| resource | requests | assertions | failing requests |",
+            "|---|---:|---:|---|",
+        ]
+        for resource, reqs in by_resource(report.requests).items():
+            passed, total = sum(r.passed for r in reqs), sum(r.total for r in reqs)
+            failing = failing_requests(reqs) or "—"
+            out.append(f"| {resource} | {len(reqs)} | {passed}/{total} | {failing} |")
+        out.append("")
+        failures = failure_lines(report)
+        if failures:
+            out += [f"<details><summary>{len(failures)} failed assertion(s)</summary>", ""]
+            out += [f"- {line}" for line in failures[:MAX_FAILURES_LISTED]]
+            if len(failures) > MAX_FAILURES_LISTED:
+                out.append(f"- … and {len(failures) - MAX_FAILURES_LISTED} more")
+            out += ["", "</details>", ""]
+    for s in report.suites[1:]:
+        out.append(f"Suite **{s.suite}**: {suite_score(s)}")
+
+    out += ["### Constraint compliance", ""]
+    if not report.findings:
+        out.append("Compliant: no finding." if report.constraints else "No constraint declared.")
+    else:
+        out += ["| constraint | rule | where | message |", "|---|---|---|---|"]
+        for f in report.findings:
+            where = f"`{f.path}:{f.line}`" if f.path and f.line else (f"`{f.path}`" if f.path else "—")
+            out.append(f"| {f.constraint} | {f.rule} | {where} | {f.message.replace('|', '/')} |")
+    out.append("")
+
+    if report.diagnosis is not None and report.diagnosis.category != "none":
+        d = report.diagnosis
+        label = d.category + (f" / {d.subcategory}" if d.subcategory else "")
+        out += ["### Root cause", "", f"**{label}** — {d.summary}", ""]
+        for ev in d.evidence[:10]:
+            where = f" (`{ev.path}:{ev.line}`)" if ev.path and ev.line else ""
+            out.append(f"- {ev.kind}: {ev.message}{where}")
+        for cause in d.causes[1:5]:
+            out.append(f"- also: **{cause.category}** — {cause.summary}")
+        out.append("")
+
+    if report.server_log_tail and (report.startup != "ok" or report.error or not report.pass_at_1):
+        tail = "\n".join(report.server_log_tail.rstrip().splitlines()[-40:]).replace("```", "'''")
+        out += ["<details><summary>Server log (tail)</summary>", "", "```", tail, "```", "", "</details>", ""]
+    if report.timings:
+        out.append("Timings: " + ", ".join(f"{k} {v:.2f} s" for k, v in report.timings.items()))
+    return "\n".join(out).rstrip() + "\n"

@@ -1,0 +1,72 @@
+"""The terminal rendering of a Report (rich), as `decaycheck run` prints it."""
+
+from __future__ import annotations
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from checks.render.common import MAX_FAILURES_LISTED, by_resource, failing_requests, failure_lines, suite_score, title
+from checks.report import Report
+
+
+def terminal(report: Report, console: Console | None = None) -> None:
+    """Print the report for a person at a terminal."""
+    console = console or Console()
+    style = "green" if report.gate_passed else "red"
+    parts: list = [Text(title(report), style=f"bold {style}")]
+    if report.gate:
+        parts.append(Text(f"Gate {'passed' if report.gate_passed else 'failed'}: {report.gate.get('reason', '')}"))
+    declared = ", ".join(f"{k}={v}" for k, v in report.constraints.items()) or "none declared"
+    parts.append(Text(f"startup {report.startup} · suite {report.suite} · constraints {declared}", style="dim"))
+    for suite in report.suites[1:]:
+        parts.append(Text(f"suite {suite.suite}: {suite_score(suite)}", style="green" if suite.pass_at_1 else "yellow"))
+    if report.startup_detail:
+        parts.append(Text(f"startup {report.startup}: {report.startup_detail}", style="yellow"))
+    console.print(Panel(Group(*parts), title="decaycheck", border_style=style))
+
+    if report.requests:
+        table = Table(title="Requests by resource", show_lines=False)
+        for col, justify in (("resource", "left"), ("requests", "right"), ("assertions", "right"), ("failing", "left")):
+            table.add_column(col, justify=justify)
+        for resource, reqs in by_resource(report.requests).items():
+            passed, total = sum(r.passed for r in reqs), sum(r.total for r in reqs)
+            failing = failing_requests(reqs, quote="")
+            table.add_row(
+                resource, str(len(reqs)), f"{passed}/{total}", Text(failing or "—", style="red" if failing else "green")
+            )
+        console.print(table)
+        for line in failure_lines(report)[:MAX_FAILURES_LISTED]:
+            console.print(Text("  ✗ " + line.replace("`", ""), style="red"))
+
+    if report.findings:
+        table = Table(title="Constraint findings")
+        for col in ("constraint", "rule", "where", "message"):
+            table.add_column(col)
+        for f in report.findings:
+            table.add_row(f.constraint, f.rule, f"{f.path}:{f.line}" if f.path else "—", f.message)
+        console.print(table)
+    elif report.constraints:
+        console.print(Text("Constraints: compliant", style="green"))
+
+    if report.diagnosis is not None and report.diagnosis.category != "none":
+        d = report.diagnosis
+        console.print(
+            Text(
+                f"Root cause: {d.category}" + (f" / {d.subcategory}" if d.subcategory else "") + f" — {d.summary}",
+                style="bold yellow",
+            )
+        )
+        for ev in d.evidence[:6]:
+            console.print(Text(f"  · {ev.message}" + (f" ({ev.path}:{ev.line})" if ev.path and ev.line else "")))
+    if report.server_log_tail and (report.startup != "ok" or report.error):
+        console.print(
+            Panel(
+                Text("\n".join(report.server_log_tail.rstrip().splitlines()[-20:])),
+                title="server log (tail)",
+                border_style="dim",
+            )
+        )
+    if report.timings:
+        console.print(Text("timings: " + "  ".join(f"{k} {v:.2f}s" for k, v in report.timings.items()), style="dim"))

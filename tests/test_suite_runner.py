@@ -339,7 +339,13 @@ def test_a_failed_capture_leaves_the_variable_unset_and_later_requests_still_run
     assert read.url == f"{stub.base_url}/v2/articles/undefined" and read.path == "/v2/articles/{slug}"
     assert read.status == 404 and read.depends_on == ["register", "create"]
     assert [f.assertion for f in read.failures] == ["status is 200", 'article.slug equals "{{slug}}"']
-    assert read.failures[1].expected == "undefined" and read.failures[1].operation == "GetArticle"
+    # The slug was never captured: the read is blocked by `create`, and its expected slug is not compared.
+    assert read.blocked_by == ["create"] and create.blocked_by == []
+    status, equals = read.failures
+    assert (status.blocked_by, status.unset, status.actual) == ("create", ["slug"], 404)
+    assert (equals.blocked_by, equals.unset, equals.expected, equals.actual) == ("create", ["slug"], "{{slug}}", None)
+    assert equals.operation == "GetArticle" and equals.kind == "equals"
+    assert result.assertions_blocked == 2
     assert (tags.status, tags.passed, tags.total) == (200, 1, 1)
     assert result.failed_ids() == [
         "create: has article.slug",
@@ -392,9 +398,19 @@ def test_summary_is_json_with_ids_on_every_failure(conduit: Stub) -> None:
             "operation": "GetTags",
             "expected": "an array",
             "actual": "dragons",
+            "kind": "array",
+            "aspect": None,
+            "cites": None,
+            "blocked_by": None,
+            "unset": [],
         }
     ]
     assert tags["path"] == "/api/tags" and tags["status"] == 200
+    assert tags["operations"] == {"GetTags": 3} and tags["aspects"] == {} and tags["blocked_by"] == []
+    # compat names no aspects: it is scored per operation only, and its counting is the study's.
+    assert data["aspects"] == [] and data["deviations"] == [] and data["blocked"] == []
+    assert {"operation": "GetTags", "passed": 2, "total": 3} in data["operations"]
+    assert sum(o["total"] for o in data["operations"]) == 290
 
 
 def test_a_captured_value_the_client_cannot_send_is_recorded_and_the_run_goes_on() -> None:

@@ -153,7 +153,7 @@ class _Run:
     def one(self, client: httpx.Client, request: RequestSpec) -> RequestResult:
         """Send one request, capture its values, judge its assertions; never raises."""
         prepared = self._prepare(request)
-        record = dict(
+        record: dict[str, Any] = dict(
             name=request.name,
             operation=request.operation,
             method=request.method,

@@ -132,18 +132,18 @@ def text_of(report: Report) -> str:
         out.append("### Failed requests\n")
         for r in failing:
             out.append(f"- **{r.name}** `{r.method} {r.path}` → {r.status} ({r.passed}/{r.total})")
-            for f in r.failures[:20]:
-                out.append(f"  - {f.assertion}{outcome(f)}")
+            for failure in r.failures[:20]:
+                out.append(f"  - {failure.assertion}{outcome(failure)}")
         out.append("")
     for summary in scored_suites(report):
         if summary.deviations or summary.blocked:
             out.append(f"### Suite {summary.suite}: deviations by aspect\n")
         for d in summary.deviations:
             out.append(f"- **{d.label}**: {deviation_text(d)}")
-            for e in d.examples:
+            for example in d.examples:
                 out.append(
-                    f"  - `{short(e.request)}` → {e.status}: {short(e.assertion)}; expected `{short(e.expected)}`, "
-                    f"got `{short(e.actual)}`"
+                    f"  - `{short(example.request)}` → {example.status}: {short(example.assertion)}; "
+                    f"expected `{short(example.expected)}`, got `{short(example.actual)}`"
                 )
         blocked = blocked_line(summary)
         if blocked:

@@ -123,7 +123,7 @@ def deviation_text(d: Deviation, quote: str = "`") -> str:
     if d.assertions != d.responses:
         rule += f" ({d.assertions} assertions)"
     if d.statement and d.rule.startswith("openapi:"):
-        rule += f", {d.statement}"
+        rule += f" ({d.statement})"
     elif d.statement:
         rule += f": {trim(d.statement.rstrip('.'), 110)}"
     example = example_text(d, quote)

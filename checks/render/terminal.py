@@ -55,8 +55,9 @@ def terminal(report: Report, console: Console | None = None) -> None:
     gated = report.gate.get("strict_aspects", "all")
     for summary in scored_suites(report):
         table = Table(title=f"Suite {summary.suite} by aspect")
-        for col, justify in (("aspect", "left"), ("assertions", "right"), ("gate", "left")):
-            table.add_column(col, justify=justify)
+        table.add_column("aspect")
+        table.add_column("assertions", justify="right")
+        table.add_column("gate")
         for a in summary.aspects:
             counts = gated == "all" or (isinstance(gated, list) and a.aspect in gated)
             table.add_row(

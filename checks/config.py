@@ -14,6 +14,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from conduit_suite.aspects import ASPECT_NAMES
 from verifiers.constraints import NODE_FRAMEWORKS, Architecture, Constraints, Database, Framework, Level, Orm
 
 CONFIG_PATH = Path(".github/decaycheck.yml")
@@ -83,6 +84,20 @@ class AppConfig(_Strict):
 class GateConfig(_Strict):
     pass_at_1: bool | None = None
     min_assert_pct: float | None = Field(default=None, ge=0, le=100)
+    strict_aspects: list[str] | None = Field(
+        default=None,
+        min_length=1,
+        description="Aspects of suites that name them (strict) that count for the gate; None: all.",
+    )
+
+    @field_validator("strict_aspects")
+    @classmethod
+    def _known_aspects(cls, value: list[str] | None) -> list[str] | None:
+        if value is not None:
+            unknown = [a for a in value if a not in ASPECT_NAMES]
+            if unknown:
+                raise ValueError(f"unknown aspect(s) {', '.join(map(repr, unknown))}; known: {', '.join(ASPECT_NAMES)}")
+        return value
 
 
 class LimitsConfig(_Strict):

@@ -1,8 +1,11 @@
 """The check's conclusion: did this evaluation clear the repository's gate?
 
-Policy from `gate:` in the repo config: `pass_at_1` (every assertion of the
-headline suite passes and no constraint finding), and/or `min_assert_pct` (a
-floor on A%). With neither set, pass@1 is required, as in the study.
+Policy from `gate:` in the repo config: `pass_at_1` (every counted assertion
+passes and no constraint finding), and/or `min_assert_pct` (a floor on A%).
+With neither set, pass@1 is required, as in the study. Every suite that ran
+counts: the headline one (compat by default) as a whole, and a suite whose
+assertions name aspects (strict) over the aspects `strict_aspects` lists
+(default: all), so a team can leave out, say, `beyond_spec`.
 """
 
 from __future__ import annotations
@@ -15,7 +18,11 @@ from checks.report import Report
 
 def policy(cfg: GateConfig) -> dict[str, Any]:
     need_pass = cfg.pass_at_1 if cfg.pass_at_1 is not None else cfg.min_assert_pct is None
-    return {"pass_at_1": need_pass, "min_assert_pct": cfg.min_assert_pct}
+    return {
+        "pass_at_1": need_pass,
+        "min_assert_pct": cfg.min_assert_pct,
+        "strict_aspects": list(cfg.strict_aspects) if cfg.strict_aspects is not None else "all",
+    }
 
 
 def decide(cfg: GateConfig, report: Report) -> tuple[bool, str]:
@@ -29,14 +36,23 @@ def decide(cfg: GateConfig, report: Report) -> tuple[bool, str]:
         return False, f"the server did not start ({report.startup})"
     if report.assertions_total == 0:
         return False, "no assertion ran"
-    if rules["pass_at_1"] and not report.pass_at_1:
-        failed = report.assertions_total - report.assertions_passed
-        if failed:
-            return False, f"pass@1 required: {failed} of {report.assertions_total} assertions failed"
-        return False, f"pass@1 required: {len(report.findings)} constraint finding(s)"
+    aspects = cfg.strict_aspects
+    counted = _counted(report, aspects)
     floor = rules["min_assert_pct"]
-    if floor is not None and report.assert_pct < floor:
-        return False, f"A% {report.assert_pct:.2f} is below the required {floor:g}"
+    if rules["pass_at_1"]:
+        for index, (name, passed, total, scoped) in enumerate(counted):
+            if passed < total:
+                where = "" if index == 0 else f"{name}: "
+                scope = f" in the aspects counted ({', '.join(aspects or [])})" if scoped else ""
+                return False, f"pass@1 required: {where}{total - passed} of {total} assertions failed{scope}"
+        if report.findings:
+            return False, f"pass@1 required: {len(report.findings)} constraint finding(s)"
+    if floor is not None:
+        for index, (name, passed, total, _scoped) in enumerate(counted):
+            pct = round(100.0 * passed / total, 2) if total else 0.0
+            if pct < floor:
+                where = "A%" if index == 0 else f"{name} A%"
+                return False, f"{where} {pct:.2f} is below the required {floor:g}"
     met = [
         name
         for name, on in (
@@ -45,7 +61,19 @@ def decide(cfg: GateConfig, report: Report) -> tuple[bool, str]:
         )
         if on
     ]
-    return True, "met: " + ", ".join(met)
+    scoped = any(s for *_, s in counted)
+    return True, "met: " + ", ".join(met) + (f" (strict aspects: {', '.join(aspects or [])})" if scoped else "")
+
+
+def _counted(report: Report, aspects: list[str] | None) -> list[tuple[str, int, int, bool]]:
+    """(suite, passed, total, restricted to aspects) per suite, the headline first."""
+    if not report.suites:
+        return [(report.suite, report.assertions_passed, report.assertions_total, False)]
+    out = []
+    for summary in report.suites:
+        passed, total = summary.counted(aspects)
+        out.append((summary.suite, passed, total, aspects is not None and bool(summary.aspects)))
+    return out
 
 
 def apply(cfg: GateConfig, report: Report) -> Report:

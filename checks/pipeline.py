@@ -215,7 +215,8 @@ def _evaluate(
 
 
 def _requests_for_diagnosis(results: list[SuiteResult]) -> list[dict]:
-    """Every suite's requests, in the order they ran; later suites' names are prefixed so they stay unique."""
+    """Every suite's requests, in the order they ran; later suites' names are prefixed so they stay unique
+    (in `depends_on` and `blocked_by` too, so the dependency graph holds across suites)."""
     requests: list[dict] = []
     for index, result in enumerate(results):
         prefix = f"{result.suite}: " if index else ""
@@ -223,6 +224,10 @@ def _requests_for_diagnosis(results: list[SuiteResult]) -> list[dict]:
             record = request.model_dump()
             record["name"] = prefix + request.name
             record["depends_on"] = [prefix + name for name in request.depends_on]
+            record["blocked_by"] = [prefix + name for name in request.blocked_by]
+            for failure in record["failures"]:
+                if failure["blocked_by"] is not None:
+                    failure["blocked_by"] = prefix + failure["blocked_by"]
             requests.append(record)
     return requests
 

@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 
 from checks.diagnosis.model import Diagnosis
 from conduit_suite.result import RequestResult, SuiteResult
+from conduit_suite.scores import AspectScore, BlockedBy, Deviation, OperationScore, score
 from verifiers.findings import Finding
 from verifiers.runtime import RuntimeEvidence
 
@@ -38,9 +39,19 @@ class SuiteSummary(BaseModel):
     assert_pct: float
     pass_at_1: bool
     requests: list[RequestResult]
+    aspects: list[AspectScore] = Field(default_factory=list, description="Per aspect, for suites that name them.")
+    operations: list[OperationScore] = Field(default_factory=list, description="Per operation the assertions check.")
+    deviations: list[Deviation] = Field(
+        default_factory=list, description="Failures folded by (aspect, cited rule): one rule broken, one finding."
+    )
+    blocked: list[BlockedBy] = Field(
+        default_factory=list, description="Failures that wait on an earlier request's missing capture, per root."
+    )
+    assertions_blocked: int = 0
 
     @classmethod
     def of(cls, result: SuiteResult) -> SuiteSummary:
+        scores = score(result)
         return cls(
             suite=result.suite,
             assertions_passed=result.assertions_passed,
@@ -48,7 +59,19 @@ class SuiteSummary(BaseModel):
             assert_pct=result.assert_pct,
             pass_at_1=result.pass_at_1,
             requests=result.requests,
+            aspects=scores.aspects,
+            operations=scores.operations,
+            deviations=scores.deviations,
+            blocked=scores.blocked,
+            assertions_blocked=result.assertions_blocked,
         )
+
+    def counted(self, aspects: list[str] | None) -> tuple[int, int]:
+        """(passed, total) over `aspects` (None: all); a suite without aspects counts whole."""
+        if aspects is None or not self.aspects:
+            return self.assertions_passed, self.assertions_total
+        chosen = [a for a in self.aspects if a.aspect in aspects]
+        return sum(a.passed for a in chosen), sum(a.total for a in chosen)
 
 
 class Report(BaseModel):

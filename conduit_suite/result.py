@@ -3,6 +3,15 @@
 These models are the contract the rest of decaycheck reads (the report, the
 diagnosis, the Check Run), so they stay plain data: no references to the
 suite definitions or the HTTP client that produced them.
+
+The dependency graph, for diagnosis: `RequestResult.depends_on` names the
+earlier requests whose captures a request read; `RequestResult.blocked_by`
+the subset whose capture was never set when it ran (its inputs carried the
+`undefined` placeholder). On a failure, `AssertionFailure.blocked_by` names
+the request whose missing capture made it fail and `unset` the variables:
+such an assertion still counts as failed, but it is a consequence of that
+request, and when the missing value was the expected one it was never
+compared (its `expected` shows the `{{name}}` it needed, `actual` is None).
 """
 
 from __future__ import annotations
@@ -20,6 +29,13 @@ class AssertionFailure(BaseModel):
     operation: str = Field(description="OpenAPI operationId the assertion checks, e.g. 'Login'.")
     expected: Any = None
     actual: Any = None
+    kind: str = Field(default="", description="Assertion kind, e.g. 'equals', 'schema', 'status'.")
+    aspect: str | None = Field(default=None, description="The aspect it belongs to (conduit_suite.aspects).")
+    cites: str | None = Field(default=None, description="The rule it follows, e.g. 'behaviour:errors.envelope'.")
+    blocked_by: str | None = Field(
+        default=None, description="The earlier request whose capture this needed and never got; None when judged."
+    )
+    unset: list[str] = Field(default_factory=list, description="The variables it needed that were never set.")
 
 
 class RequestResult(BaseModel):
@@ -42,6 +58,11 @@ class RequestResult(BaseModel):
     depends_on: list[str] = Field(
         default_factory=list, description="Names of earlier requests whose captures this one used."
     )
+    blocked_by: list[str] = Field(
+        default_factory=list, description="Those of depends_on whose capture was unset when this request was sent."
+    )
+    aspects: dict[str, int] = Field(default_factory=dict, description="Assertions per aspect (passed ones included).")
+    operations: dict[str, int] = Field(default_factory=dict, description="Assertions per operation they check.")
 
 
 class SuiteResult(BaseModel):
@@ -70,12 +91,19 @@ class SuiteResult(BaseModel):
     def pass_at_1(self) -> bool:
         return self.assertions_total > 0 and self.assertions_passed == self.assertions_total
 
+    @property
+    def assertions_blocked(self) -> int:
+        """Failed assertions that are consequences of an earlier request's missing capture."""
+        return sum(1 for r in self.requests for f in r.failures if f.blocked_by is not None)
+
     def failed_ids(self) -> list[str]:
         """Sorted ids ('<request name>: <assertion text>') of every failed assertion."""
         return sorted(f.id or f"{r.name}: {f.assertion}" for r in self.requests for f in r.failures)
 
     def summary(self) -> dict[str, Any]:
-        """The JSON shape written by `decaycheck suite --json`."""
+        """The JSON shape written by `decaycheck suite --json`: totals, scores (see `scores.py`), requests."""
+        from conduit_suite.scores import score  # scores reads these models; imported here to avoid a cycle
+
         return {
             "suite": self.suite,
             "base_url": self.base_url,
@@ -85,5 +113,6 @@ class SuiteResult(BaseModel):
             "assert_pct": self.assert_pct,
             "pass_at_1": self.pass_at_1,
             "elapsed_ms": round(self.elapsed_ms, 2),
+            **score(self).model_dump(),
             "requests": [r.model_dump() for r in self.requests],
         }

@@ -4,7 +4,10 @@ One httpx Client (keep-alive) sends the requests in order. Nothing stops the
 run: a request that times out, cannot connect, or falls past the overall
 deadline is recorded with status None and every one of its assertions
 failed; a capture that finds nothing leaves its variable unset, and later
-requests carry the `undefined` placeholder and fail on their own merits.
+requests carry the `undefined` placeholder. Their failures are recorded as
+blocked by the request that never set the capture; an assertion whose
+expected value needs the unset capture is not compared at all (it fails,
+blocked), so nothing is ever judged against the literal `undefined`.
 """
 
 from __future__ import annotations
@@ -25,10 +28,11 @@ from conduit_suite.assertions import KINDS, Observed, Outcome, plain
 from conduit_suite.paths import MISSING, resolve
 from conduit_suite.result import AssertionFailure, RequestResult, SuiteResult
 from conduit_suite.schemas import load_schemas
-from conduit_suite.suite import RequestSpec, Suite, load_suite, path_params
+from conduit_suite.suite import AssertionSpec, RequestSpec, Suite, load_suite, path_params
 from conduit_suite.template import UNSET, render
 
 EXCERPT_CHARS = 300
+_WHERE_PARAMS = ("path", "field")  # assertion parameters that say where to look rather than what to expect
 _SERVER_TIMING = re.compile(r"(?:^|,)\s*app\s*;(?:[^,]*?;)?\s*dur=([0-9.]+)", re.IGNORECASE)
 
 
@@ -149,7 +153,7 @@ class _Run:
     def one(self, client: httpx.Client, request: RequestSpec) -> RequestResult:
         """Send one request, capture its values, judge its assertions; never raises."""
         prepared = self._prepare(request)
-        record = dict(
+        record: dict[str, Any] = dict(
             name=request.name,
             operation=request.operation,
             method=request.method,
@@ -157,11 +161,16 @@ class _Run:
             url=prepared.url,
             sent_auth=self.suite.auth_header in prepared.headers,
             depends_on=prepared.depends_on,
+            blocked_by=prepared.blocked_by,
+            aspects=request.aspect_totals,
+            operations=request.operation_totals,
             total=len(request.assertions),
         )
         remaining = None if self.ends_at is None else self.ends_at - time.monotonic()
         if remaining is not None and remaining <= 0:
-            return self._no_response(request, record, "deadline exceeded before the request was sent", 0.0)
+            return self._no_response(
+                request, record, "deadline exceeded before the request was sent", 0.0, prepared.unset
+            )
         limit = self.timeout if remaining is None else min(self.timeout, remaining)
         started = time.perf_counter()
         try:
@@ -174,14 +183,15 @@ class _Run:
                 timeout=limit,
             )
         except httpx.TimeoutException:
-            return self._no_response(request, record, f"timed out after {limit:.3g} s", _since(started))
+            return self._no_response(request, record, f"timed out after {limit:.3g} s", _since(started), prepared.unset)
         except Exception as exc:
             kind = "cannot connect" if isinstance(exc, httpx.ConnectError) else type(exc).__name__
-            return self._no_response(request, record, f"{kind}: {exc}", _since(started))
+            return self._no_response(request, record, f"{kind}: {exc}", _since(started), prepared.unset)
         elapsed = _since(started)
         body = parse_body(response.content)
         self._capture(request, body)
-        failures = self._judge(request, Observed(response.status_code, body, self.variables, self.validate))
+        observed = Observed(response.status_code, body, self.variables, self.validate)
+        failures = self._judge(request, observed, prepared.blocked_by, prepared.unset)
         record["url"] = str(response.url)
         return RequestResult(
             **record,
@@ -202,39 +212,60 @@ class _Run:
             headers[self.suite.auth_header] = f"{self.suite.auth_scheme} {self.variables.get(request.auth, UNSET)}"
         content = None if request.body is None else json.dumps(render(request.body, self.variables)).encode()
         sources = {self.captured_by[v] for v in request.uses if v in self.captured_by} - {request.name}
-        return _Prepared(self.api_root + path, query, headers, content, sorted(sources, key=self.order.__getitem__))
+        unset = [v for v in request.inputs if v not in self.variables]
+        blockers = {self.captured_by[v] for v in unset if v in self.captured_by} - {request.name}
+        return _Prepared(
+            self.api_root + path,
+            query,
+            headers,
+            content,
+            sorted(sources, key=self.order.__getitem__),
+            sorted(blockers, key=self.order.__getitem__),
+            unset,
+        )
 
-    def _judge(self, request: RequestSpec, observed: Observed) -> list[AssertionFailure]:
+    def _judge(
+        self, request: RequestSpec, observed: Observed, blocked_by: list[str], unset: list[str]
+    ) -> list[AssertionFailure]:
         failures = []
+        cause = blocked_by[0] if blocked_by else None
         for assertion in request.assertions:
-            args = render(list(assertion.args), self.variables) if assertion.templated else assertion.args
+            if assertion.templated:
+                missing = [v for v in assertion.uses if v not in self.variables]
+                if missing:  # the expected value needs a capture that was never set: not compared
+                    failures.append(self._blocked(request, assertion, missing))
+                    continue
+                args = render(list(assertion.args), self.variables)
+            else:
+                args = assertion.args
             try:
                 outcome: Outcome = KINDS[assertion.kind].check(observed, *args)
             except Exception as exc:
                 outcome = Outcome(False, assertion.text, f"{type(exc).__name__}: {exc}")
             if not outcome.ok:
                 failures.append(
-                    AssertionFailure(
-                        id=f"{request.name}: {assertion.text}",
-                        assertion=assertion.text,
-                        operation=assertion.operation,
-                        expected=plain(_own(outcome.expected)),
-                        actual=plain(outcome.actual),
-                    )
+                    _failure(request, assertion, plain(_own(outcome.expected)), plain(outcome.actual), cause, unset)
                 )
         return failures
 
-    def _no_response(self, request: RequestSpec, record: dict[str, Any], error: str, elapsed: float) -> RequestResult:
+    def _blocked(self, request: RequestSpec, assertion: AssertionSpec, missing: list[str]) -> AssertionFailure:
+        """A failure not judged: its expected value needs `missing`, which earlier requests never set."""
+        keep = {**self.variables, **{v: "{{%s}}" % v for v in missing}}
+        params = KINDS[assertion.kind].params
+        # What it would have expected: the arguments that are values, not where in the body to look.
+        values = [render(a, keep) for p, a in zip(params, assertion.args) if p not in _WHERE_PARAMS]
+        expected = values[0] if len(values) == 1 else values
+        cause = next((self.captured_by[v] for v in missing if v in self.captured_by), None)
+        return _failure(request, assertion, expected, None, cause, missing)
+
+    def _no_response(
+        self, request: RequestSpec, record: dict[str, Any], error: str, elapsed: float, unset: list[str]
+    ) -> RequestResult:
         """No response: the captures are unset and every assertion fails with the error as what was seen."""
         self._capture(request, {})
+        cause = record["blocked_by"][0] if record["blocked_by"] else None
         failures = [
-            AssertionFailure(
-                id=f"{request.name}: {a.text}",
-                assertion=a.text,
-                operation=a.operation,
-                expected=a.args[0] if a.kind == "status" else a.text,
-                actual=error,
-            )
+            _failure(request, a, a.args[0] if a.kind == "status" else a.text, error, cause, unset)
             for a in request.assertions
         ]
         return RequestResult(**record, status=None, error=error, elapsed_ms=elapsed, passed=0, failures=failures)
@@ -270,6 +301,30 @@ class _Prepared:
     headers: dict[str, str]
     content: bytes | None
     depends_on: list[str]
+    blocked_by: list[str]  # earlier requests whose capture this request's inputs needed and did not find
+    unset: list[str]  # those inputs
+
+
+def _failure(
+    request: RequestSpec,
+    assertion: AssertionSpec,
+    expected: Any,
+    actual: Any,
+    blocked_by: str | None,
+    unset: list[str],
+) -> AssertionFailure:
+    return AssertionFailure(
+        id=f"{request.name}: {assertion.text}",
+        assertion=assertion.text,
+        operation=assertion.operation,
+        expected=expected,
+        actual=actual,
+        kind=assertion.kind,
+        aspect=assertion.aspect,
+        cites=assertion.cites,
+        blocked_by=blocked_by,
+        unset=list(unset) if blocked_by is not None else [],
+    )
 
 
 def _own(value: Any) -> Any:

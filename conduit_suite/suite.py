@@ -8,10 +8,20 @@ assertions. Reusable assertion groups (`groups:`) are expanded at load time
 under a base path (`{group: ARTICLE, at: "articles[0]"}`), so the counted
 assertions are exactly what the file lists.
 
-Loading checks the file thoroughly (known assertion kinds and arities,
+Each assertion may name an `aspect` (one of `conduit_suite.aspects`) and
+`cites` the rule it follows (`behaviour:<rule>` of data/conduit-behaviour.md,
+`openapi:<operation or component>`, or `openapi` for the operation it
+checks). Both can be given on the assertion, on a group (`GROUP: {aspect: X,
+cites: Y, assert: [...]}`), on the `{group: ...}` entry that uses a group, or
+on the request; the innermost wins. `require: [aspect, cites]` makes both
+mandatory for every assertion of the suite.
+
+Loading checks the file thoroughly (known keys, assertion kinds and arities,
 operations that exist in the OpenAPI contract with that method and path,
-unique request names, unique assertion texts per request) so that a mistake
-in a suite is an error at load time, not a silently different count.
+unique request names, unique assertion texts per request, known aspects,
+citations that exist, rules beyond the spec only in the `beyond_spec`
+aspect) so that a mistake in a suite is an error at load time, not a
+silently different count.
 """
 
 from __future__ import annotations
@@ -25,13 +35,33 @@ from typing import Any
 
 import yaml
 
+from conduit_suite.aspects import ASPECT_NAMES, BEYOND_SPEC
 from conduit_suite.assertions import KINDS
+from conduit_suite.behaviour import CitationError, cite
 from conduit_suite.template import variables_in
 
 _METHODS = {"GET", "POST", "PUT", "DELETE", "PATCH"}
 _PATH_PARAM = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _PATH_ARGS = ("path", "other")
-_ASSERTION_KEYS = {"operation", "text"}
+_DEFAULT_KEYS = ("aspect", "cites")
+_ASSERTION_KEYS = {"operation", "text", *_DEFAULT_KEYS}
+_GROUP_USE_KEYS = {"group", "at", *_DEFAULT_KEYS}
+_GROUP_KEYS = {"assert", *_DEFAULT_KEYS}
+_SUITE_KEYS = {"name", "description", "headers", "auth", "schemas", "variables", "groups", "requests", "require"}
+_REQUEST_KEYS = {
+    "name",
+    "operation",
+    "method",
+    "path",
+    "params",
+    "query",
+    "body",
+    "auth",
+    "headers",
+    "capture",
+    "assert",
+    *_DEFAULT_KEYS,
+}
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -48,6 +78,9 @@ class AssertionSpec:
     # Whether any argument holds a `{{NAME}}` template; when not, a run judges the arguments as written
     # instead of rendering them again for every request. True (always render) unless computed at load.
     templated: bool = field(default=True, compare=False, repr=False)
+    aspect: str | None = None
+    cites: str | None = field(default=None, metadata={"doc": "resolved citation, e.g. 'behaviour:errors.envelope'"})
+    uses: tuple[str, ...] = field(default=(), metadata={"doc": "variables the arguments read"})
 
 
 @dataclass(frozen=True)
@@ -64,6 +97,11 @@ class RequestSpec:
     capture: dict[str, str] = field(default_factory=dict)
     assertions: tuple[AssertionSpec, ...] = ()
     uses: tuple[str, ...] = field(default=(), metadata={"doc": "variables the request and its assertions read"})
+    inputs: tuple[str, ...] = field(
+        default=(), metadata={"doc": "variables the request itself (not its assertions) reads"}
+    )
+    aspect_totals: dict[str, int] = field(default_factory=dict, metadata={"doc": "assertions per aspect"})
+    operation_totals: dict[str, int] = field(default_factory=dict, metadata={"doc": "assertions per checked operation"})
 
 
 @dataclass(frozen=True)
@@ -106,9 +144,15 @@ def parse_suite(data: dict[str, Any], default_name: str = "suite") -> Suite:
     if not isinstance(data, dict) or not isinstance(data.get("requests"), list):
         raise SuiteError("a suite is a mapping with a 'requests' list")
     name = str(data.get("name", default_name))
+    _known_keys(data, _SUITE_KEYS, name)
     groups = data.get("groups") or {}
+    if not isinstance(groups, dict):
+        raise SuiteError(f"{name}: 'groups' is a mapping of names to assertion lists")
     auth = data.get("auth") or {}
     schemas = data.get("schemas") or {}
+    require = data.get("require") or []
+    if not isinstance(require, list) or not set(require) <= set(_DEFAULT_KEYS):
+        raise SuiteError(f"{name}: 'require' lists some of {', '.join(_DEFAULT_KEYS)}, got {require!r}")
     operations = _operations()
     requests: list[RequestSpec] = []
     seen: set[str] = set()
@@ -116,6 +160,13 @@ def parse_suite(data: dict[str, Any], default_name: str = "suite") -> Suite:
         request = _parse_request(raw, groups, auth.get("variable", "token"), operations)
         if request.name in seen:
             raise SuiteError(f"{name}: duplicate request name {request.name!r}")
+        for key in require:
+            for assertion in request.assertions:
+                if getattr(assertion, key) is None:
+                    raise SuiteError(
+                        f"{name}: request {request.name!r}: assertion {assertion.text!r} has no '{key}' "
+                        f"(the suite requires one for every assertion)"
+                    )
         seen.add(request.name)
         requests.append(request)
     suite = Suite(
@@ -156,6 +207,7 @@ def _parse_request(
     if not isinstance(raw, dict):
         raise SuiteError(f"request {raw!r} is not a mapping")
     where = f"request {raw.get('name', '?')!r}"
+    _known_keys(raw, _REQUEST_KEYS, where)
     for key in ("name", "operation", "method", "path"):
         if key not in raw:
             raise SuiteError(f"{where}: missing '{key}'")
@@ -172,7 +224,7 @@ def _parse_request(
     if operations[operation] != (method, path):
         raise SuiteError(f"{where}: {operation} is {' '.join(operations[operation])}, not {method} {path}")
     auth = raw.get("auth", False)
-    assertions = _expand(raw.get("assert") or [], groups, where)
+    assertions = _expand(raw.get("assert") or [], groups, where, defaults=_defaults(raw, {}, where))
     texts: set[str] = set()
     parsed: list[AssertionSpec] = []
     for spec in assertions:
@@ -194,25 +246,77 @@ def _parse_request(
         capture={str(k): str(v) for k, v in (raw.get("capture") or {}).items()},
         assertions=tuple(parsed),
     )
-    return replace(request, uses=_uses(request))
+    return replace(
+        request,
+        uses=_uses(request),
+        inputs=_inputs(request),
+        aspect_totals=_tally(a.aspect for a in parsed),
+        operation_totals=_tally(a.operation for a in parsed),
+    )
 
 
-def _expand(items: list[Any], groups: dict[str, list[Any]], where: str, prefix: str = "") -> list[dict[str, Any]]:
-    """Inline `{group: NAME, at: PATH}` entries, prefixing their paths with PATH."""
+def _known_keys(data: dict[str, Any], known: set[str], where: str) -> None:
+    unknown = sorted(str(k) for k in data if k not in known)
+    if unknown:
+        raise SuiteError(f"{where}: unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+
+
+def _defaults(item: dict[str, Any], inherited: dict[str, Any], where: str) -> dict[str, Any]:
+    """`inherited` with the `aspect`/`cites` an item sets for what it holds."""
+    own = {k: item[k] for k in _DEFAULT_KEYS if k in item}
+    for key, value in own.items():
+        if not isinstance(value, str) or not value:
+            raise SuiteError(f"{where}: '{key}' is a non-empty string, got {value!r}")
+    return {**inherited, **own}
+
+
+def _tally(keys: Any) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for key in keys:
+        if key is not None:
+            counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
+def _expand(
+    items: list[Any],
+    groups: dict[str, Any],
+    where: str,
+    prefix: str = "",
+    defaults: dict[str, Any] | None = None,
+    within: tuple[str, ...] = (),
+) -> list[dict[str, Any]]:
+    """Inline `{group: NAME, at: PATH}` entries, prefixing their paths with PATH.
+
+    Each assertion comes out with the `aspect`/`cites` that applies to it:
+    its own, else the innermost one set around it (group definition, then the
+    entry using the group, then enclosing groups, then the request).
+    """
+    defaults = defaults or {}
+    if not isinstance(items, list):
+        raise SuiteError(f"{where}: an assertion list is a list, got {items!r}")
     out: list[dict[str, Any]] = []
     for item in items:
         if not isinstance(item, dict):
             raise SuiteError(f"{where}: assertion {item!r} is not a mapping")
         if "group" in item:
-            group = groups.get(item["group"])
+            _known_keys(item, _GROUP_USE_KEYS, f"{where}: group entry {item.get('group')!r}")
+            name = item["group"]
+            if name in within:
+                raise SuiteError(f"{where}: assertion group {name!r} includes itself")
+            group = groups.get(name)
             if group is None:
-                raise SuiteError(f"{where}: unknown assertion group {item['group']!r}")
+                raise SuiteError(f"{where}: unknown assertion group {name!r}")
+            inner = _defaults(item, defaults, where)
+            if isinstance(group, dict):
+                _known_keys(group, _GROUP_KEYS, f"group {name!r}")
+                inner = _defaults(group, inner, f"group {name!r}")
+                group = group.get("assert") or []
             at = _join(prefix, str(item.get("at", "")))
-            out.extend(_expand(group, groups, where, at))
-        elif prefix:
-            out.append(_prefixed(item, prefix, where))
+            out.extend(_expand(group, groups, where, at, inner, (*within, name)))
         else:
-            out.append(item)
+            item = {**defaults, **item}
+            out.append(_prefixed(item, prefix, where) if prefix else item)
     return out
 
 
@@ -257,7 +361,32 @@ def _parse_assertion(
     if checks not in operations:
         raise SuiteError(f"{where}: assertion names unknown operation {checks!r}")
     text = str(item["text"]) if "text" in item else spec.text(*args)
-    return AssertionSpec(kind=kind, args=args, text=text, operation=checks, templated=bool(variables_in(list(args))))
+    aspect, cites = item.get("aspect"), item.get("cites")
+    if aspect is not None and aspect not in ASPECT_NAMES:
+        raise SuiteError(f"{where}: assertion {text!r}: unknown aspect {aspect!r}; known: {', '.join(ASPECT_NAMES)}")
+    citation = None
+    if cites is not None:
+        try:
+            citation = cite(str(cites), checks)
+        except CitationError as exc:
+            raise SuiteError(f"{where}: assertion {text!r} {exc}") from None
+        if citation.beyond_spec and aspect != BEYOND_SPEC:
+            raise SuiteError(
+                f"{where}: assertion {text!r} cites {citation.ref}, a rule beyond the spec: its aspect is {BEYOND_SPEC}"
+            )
+    if aspect == BEYOND_SPEC and (citation is None or not citation.beyond_spec):
+        raise SuiteError(f"{where}: assertion {text!r} is {BEYOND_SPEC}: it cites a rule marked beyond the spec")
+    uses = tuple(dict.fromkeys(variables_in(list(args))))
+    return AssertionSpec(
+        kind=kind,
+        args=args,
+        text=text,
+        operation=checks,
+        templated=bool(uses),
+        aspect=aspect,
+        cites=citation.ref if citation else None,
+        uses=uses,
+    )
 
 
 @lru_cache(maxsize=1)
@@ -275,10 +404,15 @@ def _operations() -> dict[str, tuple[str, str]]:
 
 def _uses(request: RequestSpec) -> tuple[str, ...]:
     """Every variable the request or its assertions read (the captures of earlier requests among them)."""
+    names = list(_inputs(request))
+    names.extend(v for a in request.assertions for v in a.uses)
+    return tuple(dict.fromkeys(names))
+
+
+def _inputs(request: RequestSpec) -> tuple[str, ...]:
+    """The variables that go into the request sent: path, query, headers, body and the auth token."""
     templates = [request.params.get(name, "{{%s}}" % name) for name in path_params(request.path)]
-    names = variables_in(
-        [templates, request.query, request.headers, request.body, [list(a.args) for a in request.assertions]]
-    )
+    names = variables_in([templates, request.query, request.headers, request.body])
     if request.auth:
         names.append(request.auth)
     return tuple(dict.fromkeys(names))

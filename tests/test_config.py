@@ -65,7 +65,7 @@ app:
   health_path: /healthz
   env: {SECRET_KEY: dev, WORKERS: 2, DEBUG: false}
 suites: strict
-gate: {min_assert_pct: 90}
+gate: {min_assert_pct: 90, strict_aspects: [status_codes, shapes]}
 limits: {install_s: 100, start_s: 5, suite_s: 30, memory_mb: 512}
 """
     r = resolve(_repo(tmp_path, text, files={"service/requirements.txt": ""}))
@@ -79,6 +79,7 @@ limits: {install_s: 100, start_s: 5, suite_s: 30, memory_mb: 512}
     )
     assert app.env == {"SECRET_KEY": "dev", "WORKERS": "2", "DEBUG": "false"}
     assert r.config.suites == ["strict"] and r.config.gate.min_assert_pct == 90
+    assert r.config.gate.strict_aspects == ["status_codes", "shapes"]
     assert r.config.limits.memory_mb == 512 and r.source is not None
 
 
@@ -91,6 +92,8 @@ limits: {install_s: 100, start_s: 5, suite_s: 30, memory_mb: 512}
         ("suites:\n  - compat\n  - fuzz\n", 3, "suites.1", "expected 'compat' or 'strict'"),
         ("limits: {install_s: -1}\n", 1, "limits.install_s", "greater than 0"),
         ("gate:\n  pass_at_1: maybe\n", 2, "gate.pass_at_1", "boolean"),
+        ("gate:\n  strict_aspects: [shapes, colour]\n", 2, "gate.strict_aspects", "unknown aspect(s) 'colour'"),
+        ("gate:\n  strict_aspects: []\n", 2, "gate.strict_aspects", "at least 1 item"),
         ("app:\n  health_path: health\n", 2, "app.health_path", "must start with '/'"),
     ],
 )

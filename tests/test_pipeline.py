@@ -222,3 +222,8 @@ def test_diagnosis_reads_every_configured_suite(tmp_path: Path) -> None:
     assert report.diagnosis is not None
     assert (report.diagnosis.category, report.diagnosis.subcategory) == ("logic_error", "incorrect_query_logic")
     assert any(e.request and e.request.startswith("strict: feed of") for e in report.diagnosis.evidence)
+    # strict counts for the gate, by aspect: the unfiltered feed shows in the filters and what follows from them.
+    failing = {a.aspect: a.total - a.passed for a in report.suites[1].aspects if a.passed < a.total}
+    assert failing == {"filters": 4, "ordering": 1, "pagination": 1, "state": 2, "beyond_spec": 1}
+    assert report.gate["reason"] == "pass@1 required: strict: 9 of 337 assertions failed" and not report.gate_passed
+    assert json.loads(report.model_dump_json())["suites"][1]["deviations"][0]["aspect"] == "filters"

@@ -66,6 +66,9 @@ def test_decaycheck_suite_strict_passes_completely_against_the_reference_app(
     assert failed == [] and proc.returncode == 0, proc.stdout[-3000:]
     assert (data["assertions_passed"], data["assertions_total"], data["assert_pct"]) == (total, total, 100.0)
     assert f"{total}/{total} assertions" in proc.stdout and "pass@1 1" in proc.stdout
+    assert "by aspect: status codes 73/73 · error envelope 18/18 ·" in proc.stdout
+    assert [(a["aspect"], a["passed"] == a["total"]) for a in data["aspects"]][-1] == ("beyond_spec", True)
+    assert len(data["aspects"]) == 11 and data["deviations"] == [] and data["blocked"] == []
 
 
 def test_any_failed_assertion_exits_1_and_still_writes_the_json(tmp_path: Path) -> None:

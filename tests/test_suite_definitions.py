@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import re
 from importlib import resources
+from pathlib import Path
 
 import pytest
 import yaml
 
-from conduit_suite import SuiteError, load_suite
+from conduit_suite import SuiteError, behaviour, load_suite
+from conduit_suite.aspects import ASPECT_NAMES, BEYOND_SPEC
 from conduit_suite.assertions import KINDS, Observed
 from conduit_suite.schemas import load_schemas
 from conduit_suite.suite import parse_suite
@@ -206,3 +208,133 @@ def test_schema_kind_uses_the_openapi_components_with_declared_nullable_fields()
     assert check("schema", {"article": {**article, "createdAt": "2026-01-01T00:00:00.000Z"}}, "SingleArticleResponse")
     assert check("schema", {"errors": {"body": ["bad"]}}, "GenericErrorModel")
     assert not check("schema", {"errors": "bad"}, "GenericErrorModel")
+
+
+# -- aspects and citations ------------------------------------------------------------
+
+GOOD = {"name": "tags", "operation": "GetTags", "method": "GET", "path": "/tags", "assert": [{"status": 200}]}
+
+
+def test_every_strict_assertion_names_an_aspect_and_cites_a_rule_that_exists() -> None:
+    suite = load_suite("strict")
+    rules = behaviour.rules()
+    operations = {op["operationId"] for item in OPENAPI["paths"].values() for op in item.values()}
+    components = set(OPENAPI["components"]["schemas"]) | set(OPENAPI["components"]["responses"])
+    cited = set()
+    for r in suite.requests:
+        for a in r.assertions:
+            assert a.aspect in ASPECT_NAMES, (r.name, a.text)
+            source, _, name = (a.cites or "").partition(":")
+            assert (source == "behaviour" and name in rules) or (
+                source == "openapi" and name in operations | components
+            )
+            # Beyond the spec, and only there: the assertions of the rules that say they go beyond it.
+            assert (a.aspect == BEYOND_SPEC) == (source == "behaviour" and rules[name].beyond_spec), (r.name, a.text)
+            cited.add(a.cites)
+    assert {f"behaviour:{rule}" for rule in rules} <= cited, "a rule of conduit-behaviour.md no assertion checks"
+    assert {a for r in suite.requests for a in r.aspect_totals} == set(ASPECT_NAMES)
+    assert sum(n for r in suite.requests for n in r.aspect_totals.values()) == suite.assertion_count == 337
+
+
+def test_the_behaviour_document_marks_what_goes_beyond_the_spec() -> None:
+    beyond = {rule.id for rule in behaviour.rules().values() if rule.beyond_spec}
+    assert beyond == {
+        "errors.envelope-all",
+        "profiles.follow-idempotent",
+        "articles.slug-unique",
+        "articles.count-total",
+        "favorites.idempotent",
+    }
+    rule = behaviour.rules()["errors.envelope"]
+    assert rule.statement == 'Failed validations and refused logins answer `{"errors": {"body": ["<message>", ...]}}`.'
+    text = DATA.joinpath(behaviour.DOCUMENT).read_text().splitlines()
+    assert text[rule.line - 1].startswith("- `errors.envelope` ")
+    # docs/conduit-behaviour.md is this document (it ships in the package, where loading a suite reads it).
+    docs = Path(__file__).resolve().parents[1] / "docs" / "conduit-behaviour.md"
+    assert docs.read_text() == DATA.joinpath(behaviour.DOCUMENT).read_text()
+
+
+def test_rules_are_list_items_with_an_id_continued_on_indented_lines() -> None:
+    rules = behaviour.parse_rules(
+        "# T\n- `a.one` First rule. More\n  of it. Beyond the spec: yes.\n- not a rule\n- `a.two` Second (aside).\n"
+    )
+    assert [(r.id, r.line, r.beyond_spec) for r in rules.values()] == [("a.one", 2, True), ("a.two", 5, False)]
+    assert rules["a.one"].text == "First rule. More of it. Beyond the spec: yes."
+    assert (rules["a.one"].statement, rules["a.two"].statement) == ("First rule.", "Second.")
+    with pytest.raises(behaviour.CitationError, match="defined twice"):
+        behaviour.parse_rules("- `a.one` x\n- `a.one` y\n")
+
+
+def test_aspect_and_cites_apply_from_the_innermost_place_that_sets_them() -> None:
+    suite = parse_suite(
+        {
+            "require": ["aspect", "cites"],
+            "groups": {
+                "ERR": {
+                    "aspect": "error_envelope",
+                    "cites": "behaviour:errors.envelope",
+                    "assert": [{"has": "errors"}],
+                },
+                "NF": [
+                    {"status": 404, "aspect": "status_codes", "cites": "behaviour:errors.not-found"},
+                    {"group": "ERR"},
+                ],
+                "PLAIN": [{"has": "tags"}],
+            },
+            "requests": [
+                {
+                    **GOOD,
+                    "aspect": "values",
+                    "cites": "behaviour:tags.list",
+                    "assert": [
+                        {"group": "NF"},
+                        {"group": "PLAIN", "aspect": "shapes", "cites": "openapi:TagsResponse"},
+                        {"array": "tags"},
+                        {"status": 200, "aspect": "status_codes", "cites": "openapi"},
+                    ],
+                }
+            ],
+        }
+    )
+    got = [(a.text, a.aspect, a.cites) for a in suite.requests[0].assertions]
+    assert got == [
+        ("status is 404", "status_codes", "behaviour:errors.not-found"),
+        ("has errors", "error_envelope", "behaviour:errors.envelope"),
+        ("has tags", "shapes", "openapi:TagsResponse"),
+        ("tags is an array", "values", "behaviour:tags.list"),
+        ("status is 200", "status_codes", "openapi:GetTags"),
+    ]
+    assert suite.requests[0].aspect_totals == {"status_codes": 2, "error_envelope": 1, "shapes": 1, "values": 1}
+    assert suite.requests[0].operation_totals == {"GetTags": 5}
+
+
+@pytest.mark.parametrize(
+    ("suite", "problem"),
+    [
+        ({"requests": [{**GOOD, "assert": [{"status": 200, "aspect": "colour"}]}]}, "unknown aspect 'colour'"),
+        ({"require": ["aspect"], "requests": [GOOD]}, "has no 'aspect'"),
+        ({"require": ["cites"], "requests": [{**GOOD, "aspect": "values"}]}, "has no 'cites'"),
+        ({"require": ["colour"], "requests": [GOOD]}, "'require' lists some of"),
+        ({"requests": [{**GOOD, "cites": "behaviour:no.such-rule"}]}, "has no rule 'no.such-rule'"),
+        ({"requests": [{**GOOD, "cites": "openapi:GetTagz"}]}, "no operation or component 'GetTagz'"),
+        ({"requests": [{**GOOD, "cites": "docs:tags.list"}]}, "expected 'openapi[:NAME]' or 'behaviour:RULE'"),
+        (  # a rule beyond the spec cited from another aspect
+            {"requests": [{**GOOD, "aspect": "status_codes", "cites": "behaviour:articles.count-total"}]},
+            "a rule beyond the spec: its aspect is beyond_spec",
+        ),
+        (  # beyond_spec for a rule of the spec
+            {"requests": [{**GOOD, "aspect": "beyond_spec", "cites": "behaviour:tags.list"}]},
+            "it cites a rule marked beyond the spec",
+        ),
+        ({"requests": [{**GOOD, "aspect": ["values"]}]}, "'aspect' is a non-empty string"),
+        ({"requests": [{**GOOD, "asert": []}]}, "unknown key(s) asert"),
+        ({"colour": 1, "requests": [GOOD]}, "unknown key(s) colour"),
+        ({"groups": {"G": [{"has": "x"}]}, "requests": [{**GOOD, "assert": [{"group": "G", "as": 1}]}]}, "unknown key"),
+        ({"groups": {"G": {"asserts": []}}, "requests": [{**GOOD, "assert": [{"group": "G"}]}]}, "unknown key"),
+        ({"groups": {"G": [{"group": "G"}]}, "requests": [{**GOOD, "assert": [{"group": "G"}]}]}, "includes itself"),
+    ],
+)
+def test_aspect_and_citation_mistakes_are_load_errors(suite: dict, problem: str) -> None:
+    with pytest.raises(SuiteError) as info:
+        parse_suite(suite)
+    assert problem in str(info.value)

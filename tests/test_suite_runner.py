@@ -339,7 +339,13 @@ def test_a_failed_capture_leaves_the_variable_unset_and_later_requests_still_run
     assert read.url == f"{stub.base_url}/v2/articles/undefined" and read.path == "/v2/articles/{slug}"
     assert read.status == 404 and read.depends_on == ["register", "create"]
     assert [f.assertion for f in read.failures] == ["status is 200", 'article.slug equals "{{slug}}"']
-    assert read.failures[1].expected == "undefined" and read.failures[1].operation == "GetArticle"
+    # The slug was never captured: the read is blocked by `create`, and its expected slug is not compared.
+    assert read.blocked_by == ["create"] and create.blocked_by == []
+    status, equals = read.failures
+    assert (status.blocked_by, status.unset, status.actual) == ("create", ["slug"], 404)
+    assert (equals.blocked_by, equals.unset, equals.expected, equals.actual) == ("create", ["slug"], "{{slug}}", None)
+    assert equals.operation == "GetArticle" and equals.kind == "equals"
+    assert result.assertions_blocked == 2
     assert (tags.status, tags.passed, tags.total) == (200, 1, 1)
     assert result.failed_ids() == [
         "create: has article.slug",
@@ -392,9 +398,19 @@ def test_summary_is_json_with_ids_on_every_failure(conduit: Stub) -> None:
             "operation": "GetTags",
             "expected": "an array",
             "actual": "dragons",
+            "kind": "array",
+            "aspect": None,
+            "cites": None,
+            "blocked_by": None,
+            "unset": [],
         }
     ]
     assert tags["path"] == "/api/tags" and tags["status"] == 200
+    assert tags["operations"] == {"GetTags": 3} and tags["aspects"] == {} and tags["blocked_by"] == []
+    # compat names no aspects: it is scored per operation only, and its counting is the study's.
+    assert data["aspects"] == [] and data["deviations"] == [] and data["blocked"] == []
+    assert {"operation": "GetTags", "passed": 2, "total": 3} in data["operations"]
+    assert sum(o["total"] for o in data["operations"]) == 290
 
 
 def test_a_captured_value_the_client_cannot_send_is_recorded_and_the_run_goes_on() -> None:
@@ -406,3 +422,75 @@ def test_a_captured_value_the_client_cannot_send_is_recorded_and_the_run_goes_on
     assert create.status is None and create.error and create.failures[0].actual == create.error
     assert [r.path for r in stub.received] == ["/api/users", "/api/tags"]
     assert (tags.status, tags.passed) == (200, 1)
+
+
+def test_an_expected_value_that_needs_a_missing_capture_is_never_compared_with_undefined() -> None:
+    """`differs` against an unset slug used to pass (any slug differs from "undefined"); now it fails, blocked."""
+    second = {
+        "name": "second",
+        "operation": "CreateArticle",
+        "method": "POST",
+        "path": "/articles",
+        "auth": True,
+        "assert": [{"status": 201}, {"differs": ["article.slug", "{{slug}}"]}, {"differs": ["article.slug", "x"]}],
+    }
+    unfavorite = {  # its path needs the slug too; its 401 is still judged, and passes
+        "name": "unfavorite anonymously",
+        "operation": "DeleteArticleFavorite",
+        "method": "DELETE",
+        "path": "/articles/{slug}/favorite",
+        "assert": [{"status": 401}, {"has": "errors"}],
+    }
+    answers = iter([{"article": {"title": "no slug"}}, {"article": {"slug": "second"}}])
+    routes = {
+        ("POST", "/api/users"): user_reply("abc"),
+        ("POST", "/api/articles"): lambda _r: Reply(201, next(answers)),
+        ("DELETE", "/api/articles/undefined/favorite"): fixed({"message": "unauthorized"}, 401),
+    }
+    with Stub(routes) as stub:
+        result = run_suite(small_suite([REGISTER, CREATE, {**second, "capture": {}}, unfavorite]), stub.base_url)
+    _register, create, second_r, anonymous = result.requests
+    assert create.failures[0].blocked_by is None  # judged on its own: the slug is missing from its answer
+    assert second_r.blocked_by == [] and second_r.depends_on == ["register", "create"]
+    (blocked,) = second_r.failures  # status 201 and "differs from x" pass: they need nothing unset
+    assert (blocked.assertion, blocked.blocked_by, blocked.unset) == (
+        'article.slug differs from "{{slug}}"',
+        "create",
+        ["slug"],
+    )
+    assert (blocked.expected, blocked.actual) == ("{{slug}}", None)
+    assert anonymous.blocked_by == ["create"] and anonymous.passed == 1
+    (judged,) = anonymous.failures  # the request was sent with the placeholder; what it answered is still judged
+    assert (judged.assertion, judged.blocked_by, judged.unset, judged.actual) == (
+        "has errors",
+        "create",
+        ["slug"],
+        "<missing>",
+    )
+    assert result.assertions_blocked == 2 and (result.assertions_passed, result.assertions_total) == (4, 7)
+
+
+def test_blocked_failures_are_counted_per_first_request_of_their_chain() -> None:
+    from conduit_suite.scores import score
+
+    rename = {  # reads the slug create never set, and captures it again from what it gets
+        "name": "rename",
+        "operation": "UpdateArticle",
+        "method": "PUT",
+        "path": "/articles/{slug}",
+        "auth": True,
+        "capture": {"slug": "article.slug"},
+        "assert": [{"status": 200, "aspect": "status_codes", "cites": "openapi"}],
+    }
+    read = {**READ, "assert": [{"equals": ["article.slug", "{{slug}}"], "aspect": "state", "cites": "openapi"}]}
+    routes = {("POST", "/api/users"): user_reply("abc"), ("POST", "/api/articles"): fixed({"article": {}}, 201)}
+    with Stub(routes) as stub:
+        result = run_suite(small_suite([REGISTER, CREATE, rename, read]), stub.base_url)
+    assert [r.blocked_by for r in result.requests] == [[], [], ["create"], ["rename"]]
+    scores = score(result)
+    assert [(b.request, b.assertions, b.variables) for b in scores.blocked] == [("create", 2, ["slug"])]
+    assert [(a.aspect, a.passed, a.total, a.blocked) for a in scores.aspects] == [
+        ("status_codes", 0, 1, 1),
+        ("state", 0, 1, 1),
+    ]
+    assert scores.deviations == []  # consequences are not deviations of their own

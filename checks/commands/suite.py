@@ -1,7 +1,9 @@
 """`decaycheck suite`: run a behavioural suite against a server that is already running.
 
-Prints one table row per request and the totals (A%, pass@1); `--json FILE`
-writes the suite result. Exit codes: 0 every assertion passed, 1 any failed,
+Prints one table row per request, the failed assertions, the totals (A%,
+pass@1) and, for a suite whose assertions name aspects (strict), the score
+per aspect with one line per failing aspect; `--json FILE` writes the suite
+result. Exit codes: 0 every assertion passed, 1 any failed,
 2 bad usage (bad URL, unknown suite).
 """
 
@@ -15,6 +17,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from checks.render.common import aspect_cell, aspect_lines, blocked_line
+from checks.report import SuiteSummary
 from conduit_suite import SuiteError, SuiteResult, UsageError, run_suite, suite_names
 
 MAX_FAILURE_LINES = 40
@@ -62,12 +66,35 @@ def failure_lines(result: SuiteResult, limit: int = MAX_FAILURE_LINES) -> list[s
             )
             continue
         for failure in request.failures:
+            if failure.blocked_by is not None:
+                unset = ", ".join(failure.unset)
+                lines.append(
+                    f"[yellow]✗[/yellow] {escape(failure.id)} [dim]({failure.operation}; blocked by "
+                    f"{escape(failure.blocked_by)}: {escape(unset)} never set)[/dim]"
+                )
+                continue
             lines.append(
                 f"[red]✗[/red] {escape(failure.id)} [dim]({failure.operation}; expected "
                 f"{escape(_brief(failure.expected))}, got {escape(_brief(failure.actual))})[/dim]"
             )
     if len(lines) > limit:
         lines = lines[:limit] + [f"... and {len(lines) - limit} more (see --json)"]
+    return lines
+
+
+def aspect_summary(result: SuiteResult) -> list[str]:
+    """The score per aspect on one line, then one line per failing aspect and what is blocked; [] without aspects."""
+    summary = SuiteSummary.of(result)
+    if not summary.aspects:
+        return []
+    scores = " · ".join(
+        f"[{'green' if a.passed == a.total else 'red'}]{escape(a.label)} {aspect_cell(a)}[/]" for a in summary.aspects
+    )
+    lines = [f"by aspect: {scores}"]
+    lines += [f"[red]✗ {escape(head)}[/red]: {escape(text)}" for head, text in aspect_lines(summary, quote="")]
+    blocked = blocked_line(summary, quote="")
+    if blocked:
+        lines.append(f"[yellow]⋯[/yellow] {escape(blocked)}")
     return lines
 
 
@@ -100,6 +127,8 @@ def register(app: typer.Typer) -> None:
         for line in failure_lines(result):
             console.print(line, highlight=False)
         console.print(totals(result))
+        for line in aspect_summary(result):
+            console.print(line, highlight=False)
         if json_path is not None:
             json_path.write_text(json.dumps(result.summary(), indent=2))
         raise typer.Exit(0 if result.pass_at_1 else 1)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from checks.render.annotations import build_annotations
+from checks.render.common import blocked_line, deviation_text, outcome, scored_suites, short
 from checks.render.markdown import markdown
 from checks.report import Annotation, Report
 
@@ -131,9 +132,24 @@ def text_of(report: Report) -> str:
         out.append("### Failed requests\n")
         for r in failing:
             out.append(f"- **{r.name}** `{r.method} {r.path}` → {r.status} ({r.passed}/{r.total})")
-            for f in r.failures[:20]:
-                out.append(f"  - {f.assertion}: expected `{f.expected!r}`, got `{f.actual!r}`")
+            for failure in r.failures[:20]:
+                out.append(f"  - {failure.assertion}{outcome(failure)}")
         out.append("")
+    for summary in scored_suites(report):
+        if summary.deviations or summary.blocked:
+            out.append(f"### Suite {summary.suite}: deviations by aspect\n")
+        for d in summary.deviations:
+            out.append(f"- **{d.label}**: {deviation_text(d)}")
+            for example in d.examples:
+                out.append(
+                    f"  - `{short(example.request)}` → {example.status}: {short(example.assertion)}; "
+                    f"expected `{short(example.expected)}`, got `{short(example.actual)}`"
+                )
+        blocked = blocked_line(summary)
+        if blocked:
+            out.append(f"- {blocked}")
+        if summary.deviations or summary.blocked:
+            out.append("")
     if report.findings:
         out.append("### Constraint findings\n")
         for f in report.findings:

@@ -1,8 +1,11 @@
 """What every rendering of a Report shares: the one-line title, requests grouped by resource, failure lines.
 
 Renderings (terminal, Markdown, Check Run) read the same facts in the same
-order: headline (A%, pass@1, gate), requests grouped by resource, constraint
-compliance, root cause, timings. The pieces they share live here.
+order: headline (A%, pass@1, gate), requests grouped by resource, the
+aspects of suites that name them (one line per failing aspect, blocked
+assertions), constraint compliance, root cause, timings. The pieces they
+share live here. Server-provided text (bodies, actual values) only reaches a
+rendering through `short`.
 """
 
 from __future__ import annotations
@@ -10,7 +13,8 @@ from __future__ import annotations
 from collections import OrderedDict
 
 from checks.report import Report, SuiteSummary
-from conduit_suite.result import RequestResult
+from conduit_suite.result import AssertionFailure, RequestResult
+from conduit_suite.scores import AspectScore, BlockedBy, Deviation
 
 # Path segments that name a sub-resource of the one before them.
 SUB_RESOURCES = ("comments", "favorite", "follow", "feed")
@@ -65,15 +69,119 @@ def failure_lines(report: Report) -> list[str]:
     lines = []
     for r in report.requests:
         for f in r.failures:
-            lines.append(
-                f"`{r.method} {r.path}` ({r.name}): {f.assertion}"
-                + (
-                    f" — expected `{short(f.expected)}`, got `{short(f.actual)}`"
-                    if f.expected is not None or f.actual is not None
-                    else ""
-                )
-            )
+            lines.append(f"`{r.method} {r.path}` ({r.name}): {f.assertion}{outcome(f)}")
     return lines
+
+
+def outcome(f: AssertionFailure, quote: str = "`") -> str:
+    """' — expected X, got Y', or ' — blocked by R (V never set)' for a consequence of an earlier request."""
+    if f.blocked_by is not None:
+        return f" — {blocked_by(f, quote)}"
+    if f.expected is None and f.actual is None:
+        return ""
+    return f" — expected {quote}{short(f.expected)}{quote}, got {quote}{short(f.actual)}{quote}"
+
+
+def blocked_by(f: AssertionFailure, quote: str = "`") -> str:
+    unset = ", ".join(f.unset)
+    return f"blocked by {quote}{short(f.blocked_by)}{quote}" + (f" ({unset} never set)" if unset else "")
+
+
+def scored_suites(report: Report) -> list[SuiteSummary]:
+    """The suites whose assertions name aspects (strict), in the order they ran."""
+    return [s for s in report.suites if s.aspects]
+
+
+def aspect_cell(a: AspectScore) -> str:
+    """`passed/total`, with the blocked share of the failures when there is one."""
+    return f"{a.passed}/{a.total}" + (f" ({a.blocked} blocked)" if a.blocked else "")
+
+
+def rule_name(rule: str) -> str:
+    """`behaviour:errors.envelope` → `errors.envelope`; `openapi:GetArticles` → `OpenAPI GetArticles`."""
+    source, _, name = rule.partition(":")
+    return name if source == "behaviour" else (f"OpenAPI {name}" if source == "openapi" and name else rule)
+
+
+def example_text(d: Deviation, quote: str = "`") -> str:
+    """What the first example shows: a shape rule's validation message (and a short answer), else what it got."""
+    if not d.examples:
+        return ""
+    e = d.examples[0]
+    where = f"e.g. {quote}{short(e.request)}{quote}"
+    if e.kind == "schema":
+        body = e.body.strip()
+        answered = f" (answered {quote}{e.status} {short(body, 80)}{quote})" if body and len(body) <= 80 else ""
+        return f"{where}: {quote}{short(e.actual, 80)}{quote}{answered}"
+    return f"{where}: {short(e.assertion)}, got {quote}{short(e.actual)}{quote}"
+
+
+def deviation_text(d: Deviation, quote: str = "`") -> str:
+    """'6 responses break `errors.envelope` (12 assertions): <what the rule says>; e.g. ...'."""
+    counts = f"{d.responses} response{'s' if d.responses != 1 else ''} break{'s' if d.responses == 1 else ''}"
+    rule = f"{quote}{rule_name(d.rule)}{quote}"
+    if d.assertions != d.responses:
+        rule += f" ({d.assertions} assertions)"
+    if d.statement and d.rule.startswith("openapi:"):
+        rule += f" ({d.statement})"
+    elif d.statement:
+        rule += f": {trim(d.statement.rstrip('.'), 110)}"
+    example = example_text(d, quote)
+    return f"{counts} {rule}" + (f"; {example}" if example else "")
+
+
+def trim(text: str, limit: int) -> str:
+    """Our own text (a rule's statement) cut to `limit` characters at a word."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0]
+    return cut + ("`" if cut.count("`") % 2 else "") + "…"
+
+
+def aspect_lines(summary: SuiteSummary, quote: str = "`") -> list[tuple[str, str]]:
+    """One (head, text) per failing aspect: its score, its largest deviation, the others by name and count."""
+    by_aspect: OrderedDict[str, list[Deviation]] = OrderedDict()
+    for d in summary.deviations:
+        by_aspect.setdefault(d.aspect, []).append(d)
+    lines = []
+    for a in summary.aspects:
+        if a.passed == a.total:
+            continue
+        head = f"{a.label} {aspect_cell(a)}"
+        found = by_aspect.get(a.aspect, [])
+        if not found:
+            lines.append((head, f"every failure is blocked by an earlier request ({a.blocked})"))
+            continue
+        text = deviation_text(found[0], quote)
+        if len(found) > 1:
+            others = ", ".join(f"{quote}{rule_name(d.rule)}{quote} ({d.responses})" for d in found[1:4])
+            text += f"; also {others}" + (f" and {len(found) - 4} more" if len(found) > 4 else "")
+        lines.append((head, text))
+    return lines
+
+
+def blocked_line(summary: SuiteSummary, quote: str = "`") -> str:
+    """'N assertions blocked by earlier requests that never set a capture: R (n: vars), ...', or ''."""
+    if not summary.blocked:
+        return ""
+    roots = ", ".join(_blocked_root(b, quote) for b in summary.blocked[:5])
+    more = f" and {len(summary.blocked) - 5} more" if len(summary.blocked) > 5 else ""
+    n = summary.assertions_blocked
+    return (
+        f"{n} failed assertion{'s are' if n != 1 else ' is'} blocked (counted, not judged on their own) by "
+        f"requests that never set a capture: {roots}{more}"
+    )
+
+
+def _blocked_root(b: BlockedBy, quote: str) -> str:
+    names = ", ".join(b.variables[:4])
+    return f"{quote}{short(b.request)}{quote} ({b.assertions}" + (f": {names})" if names else ")")
+
+
+def failing_operations(summary: SuiteSummary) -> str:
+    """'GetArticles 40/55, Login 3/6' for the operations with a failure, worst first."""
+    failing = sorted((o for o in summary.operations if o.passed < o.total), key=lambda o: o.passed / o.total)
+    return ", ".join(f"{o.operation} {o.passed}/{o.total}" for o in failing)
 
 
 def short(value: object, limit: int = 60) -> str:

@@ -2,8 +2,19 @@
 
 from __future__ import annotations
 
-from checks.render.common import MAX_FAILURES_LISTED, by_resource, failing_requests, failure_lines, suite_score, title
-from checks.report import Report
+from checks.render.common import (
+    MAX_FAILURES_LISTED,
+    aspect_cell,
+    aspect_lines,
+    blocked_line,
+    by_resource,
+    failing_requests,
+    failure_lines,
+    scored_suites,
+    suite_score,
+    title,
+)
+from checks.report import Report, SuiteSummary
 
 
 def markdown(report: Report) -> str:
@@ -38,6 +49,10 @@ def markdown(report: Report) -> str:
             out += ["", "</details>", ""]
     for s in report.suites[1:]:
         out.append(f"Suite **{s.suite}**: {suite_score(s)}")
+    if len(report.suites) > 1:
+        out.append("")
+    for s in scored_suites(report):
+        out += aspects_section(s, report.gate.get("strict_aspects", "all"))
 
     out += ["### Constraint compliance", ""]
     if not report.findings:
@@ -66,3 +81,28 @@ def markdown(report: Report) -> str:
     if report.timings:
         out.append("Timings: " + ", ".join(f"{k} {v:.2f} s" for k, v in report.timings.items()))
     return "\n".join(out).rstrip() + "\n"
+
+
+def aspects_section(summary: SuiteSummary, gated: object = "all") -> list[str]:
+    """A suite's score per aspect, one line per failing aspect, what is blocked, and the score per operation."""
+    out = [
+        f"### Suite {summary.suite} by aspect",
+        "",
+        "| aspect | assertions | gate |",
+        "|---|---:|---|",
+    ]
+    for a in summary.aspects:
+        mark = "✅" if a.passed == a.total else "❌"
+        counts = gated == "all" or (isinstance(gated, list) and a.aspect in gated)
+        out.append(f"| {a.label} | {mark} {aspect_cell(a)} | {'counted' if counts else 'left out'} |")
+    out.append("")
+    out += [f"- **{head}**: {text}" for head, text in aspect_lines(summary)]
+    blocked = blocked_line(summary)
+    if blocked:
+        out.append(f"- {blocked}")
+    if summary.operations:
+        out += ["", "<details><summary>By operation</summary>", "", "| operation | assertions |", "|---|---:|"]
+        out += [f"| {o.operation} | {o.passed}/{o.total} |" for o in summary.operations]
+        out += ["", "</details>"]
+    out.append("")
+    return out

@@ -7,7 +7,19 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from checks.render.common import MAX_FAILURES_LISTED, by_resource, failing_requests, failure_lines, suite_score, title
+from checks.render.common import (
+    MAX_FAILURES_LISTED,
+    aspect_cell,
+    aspect_lines,
+    blocked_line,
+    by_resource,
+    failing_operations,
+    failing_requests,
+    failure_lines,
+    scored_suites,
+    suite_score,
+    title,
+)
 from checks.report import Report
 
 
@@ -39,6 +51,29 @@ def terminal(report: Report, console: Console | None = None) -> None:
         console.print(table)
         for line in failure_lines(report)[:MAX_FAILURES_LISTED]:
             console.print(Text("  ✗ " + line.replace("`", ""), style="red"))
+
+    gated = report.gate.get("strict_aspects", "all")
+    for summary in scored_suites(report):
+        table = Table(title=f"Suite {summary.suite} by aspect")
+        table.add_column("aspect")
+        table.add_column("assertions", justify="right")
+        table.add_column("gate")
+        for a in summary.aspects:
+            counts = gated == "all" or (isinstance(gated, list) and a.aspect in gated)
+            table.add_row(
+                a.label,
+                Text(aspect_cell(a), style="green" if a.passed == a.total else "red"),
+                "counted" if counts else "left out",
+            )
+        console.print(table)
+        for head, text in aspect_lines(summary, quote=""):
+            console.print(Text(f"  ✗ {head}: {text}", style="red"))
+        blocked = blocked_line(summary, quote="")
+        if blocked:
+            console.print(Text("  ⋯ " + blocked, style="yellow"))
+        operations = failing_operations(summary)
+        if operations:
+            console.print(Text(f"  operations failing: {operations}", style="dim"))
 
     if report.findings:
         table = Table(title="Constraint findings")

@@ -21,11 +21,12 @@ import hashlib
 import json
 import os
 import time
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
@@ -42,6 +43,7 @@ class BatchError(Exception):
 
 class BatchFile(BaseModel):
     version: int = BATCH_VERSION
+    id: str = Field(description="Random at creation, kept on resume: names the batch's jobs and results on a queue.")
     source: str
     trials: int
     checkouts: list[Checkout]
@@ -60,10 +62,6 @@ class BatchOutcome:
 
 def run_id_of(checkout_id: str, trial: int) -> str:
     return hashlib.sha256(f"{checkout_id}\0{trial}".encode()).hexdigest()[:16]
-
-
-def batch_id_of(out: Path) -> str:
-    return hashlib.sha256(str(out.resolve()).encode()).hexdigest()[:16]
 
 
 def plan(checkouts: Sequence[Checkout], trials: int, batch_id: str, sandbox: str | None = None) -> list[TrialJob]:
@@ -102,15 +100,21 @@ class RecordStore:
         _write_atomic(self.path(record.run_id), record.model_dump_json() + "\n")
 
 
-def prepare(out: Path, source: str, checkouts: Sequence[Checkout], trials: int, *, resume: bool) -> None:
-    """Claim `out` for this batch; a folder holding a batch is only continued with `resume`."""
+def prepare(out: Path, source: str, checkouts: Sequence[Checkout], trials: int, *, resume: bool) -> str:
+    """Claim `out` for this batch and return the batch's id; a folder holding a batch is only continued with `resume`."""
     marker = out / "batch.json"
-    if marker.exists() and not resume:
-        raise BatchError(f"{out} holds a batch already: pass --resume to continue it, or choose another --out")
+    batch_id = uuid.uuid4().hex[:16]
+    if marker.exists():
+        if not resume:
+            raise BatchError(f"{out} holds a batch already: pass --resume to continue it, or choose another --out")
+        try:
+            batch_id = BatchFile.model_validate_json(marker.read_text(encoding="utf-8")).id
+        except (OSError, ValueError, ValidationError):
+            pass  # an unreadable batch.json: the records still tell what is done
     out.mkdir(parents=True, exist_ok=True)
-    _write_atomic(
-        marker, BatchFile(source=source, trials=trials, checkouts=list(checkouts)).model_dump_json(indent=2) + "\n"
-    )
+    batch = BatchFile(id=batch_id, source=source, trials=trials, checkouts=list(checkouts))
+    _write_atomic(marker, batch.model_dump_json(indent=2) + "\n")
+    return batch_id
 
 
 class _Progress:
@@ -176,9 +180,8 @@ def run_batch(
     if not checkouts:
         raise BatchError("no checkout to evaluate")
     t0 = time.monotonic()
-    prepare(out, source, checkouts, trials, resume=resume)
+    batch_id = prepare(out, source, checkouts, trials, resume=resume)
     store = RecordStore(out)
-    batch_id = batch_id_of(out)
     jobs = plan(checkouts, trials, batch_id, sandbox)
     outcome = BatchOutcome(total=len(jobs))
     pending: list[TrialJob] = []
@@ -202,6 +205,8 @@ def run_batch(
 def _evaluate(
     pending: list[TrialJob], store: RecordStore, executor: Executor, outcome: BatchOutcome, console: Console | None
 ) -> None:
+    if console is not None:
+        console.print(f"evaluating {len(pending)} trials on {executor.description}")
     progress = _Progress(console, outcome.total, outcome.skipped, executor.description)
     outstanding: dict[str, TrialJob] = {}
     finished = False

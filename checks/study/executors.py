@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import multiprocessing
+import os
 import queue
 import signal
 from collections.abc import Callable
@@ -69,7 +70,12 @@ def _init_worker() -> None:
 
 
 def _evaluate(job: TrialJob, evaluator: Evaluator | None) -> TrialResult:
-    return run_trial(job, evaluator)
+    try:
+        return run_trial(job, evaluator)
+    except SystemExit as stop:
+        # terminated: the evaluation has unwound (its pod and workspace are gone); the process must end now,
+        # not take the next queued trial as the pool's worker loop would
+        os._exit(stop.code if isinstance(stop.code, int) else 1)
 
 
 class LocalExecutor:

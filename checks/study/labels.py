@@ -47,16 +47,21 @@ _TOKENS: dict[str, tuple[str, str]] = {
 _RUN = re.compile(r"^(?:run|trial|sample)[_-]?(\d+)$", re.IGNORECASE)
 
 
-def from_folder_name(relative: str) -> dict[str, str]:
+def from_folder_name(relative: str, *, group: bool = True) -> dict[str, str]:
     """Labels read from a checkout's path relative to the batch's source folder.
 
     The segment naming a framework is the configuration (`-`-separated tokens;
     tokens that are no constraint form the `task`, e.g. `openapi`); a `run_N`
     segment gives `run`; segments above the configuration form `group` (such
     as `agent/model`), so configurations of different groups stay apart.
+    With `group=False` (a manifest's paths, whose labels are its columns) only
+    the last two segments are read, and only for the tokens known above: no
+    `task`, `group` or `name` is guessed.
     """
     labels: dict[str, str] = {}
-    segments = [s for s in Path(relative).parts if s not in ("", ".")]
+    segments = [s for s in Path(relative).parts if s not in ("", ".", "/", "..")]
+    if not group:
+        segments = segments[-2:]
     config_index = None
     for index, segment in enumerate(segments):
         run = _RUN.match(segment)
@@ -73,12 +78,12 @@ def from_folder_name(relative: str) -> dict[str, str]:
                     task.append(token)
                 else:
                     labels[known[0]] = known[1]
-            if task:
+            if task and group:
                 labels["task"] = "-".join(task)
     leading = segments[:config_index] if config_index is not None else []
-    if leading:
+    if leading and group:
         labels["group"] = "/".join(leading)
-    if config_index is None:
+    if config_index is None and group:
         rest = [s for s in segments if not _RUN.match(s)]
         if rest:
             labels["name"] = "/".join(rest)

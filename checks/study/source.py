@@ -91,10 +91,14 @@ def _walk(folder: Path) -> Iterator[Path]:
             yield from _walk(Path(entry.path))
 
 
-def _checkout(identity: str, folder: Path, explicit: Mapping[str, str], config: Path | None = None) -> Checkout:
+def _checkout(
+    identity: str, folder: Path, explicit: Mapping[str, str], config: Path | None = None, *, listed: bool = False
+) -> Checkout:
     own_config = (folder / config_mod.CONFIG_PATH).is_file()
     labels = labels_mod.merge(
-        labels_mod.from_folder_name(identity), labels_mod.from_repo_config(folder) if own_config else {}, explicit
+        labels_mod.from_folder_name(identity, group=not listed),
+        labels_mod.from_repo_config(folder) if own_config else {},
+        explicit,
     )
     text = None
     if config is not None:
@@ -161,7 +165,8 @@ def _from_manifest(manifest: Path) -> list[Checkout]:
             explicit[str(key)] = str(value)
         config = entry.get("config")
         config_path = (base / str(config)).resolve() if config else None
-        checkouts.append(_checkout(identity, folder, {str(k): str(v) for k, v in explicit.items()}, config_path))
+        explicit = {str(k): str(v) for k, v in explicit.items()}
+        checkouts.append(_checkout(identity, folder, explicit, config_path, listed=True))
     return checkouts
 
 

@@ -9,7 +9,7 @@ outcome from `study-fake.json` in the checkout instead of starting a server:
      "flaky": {"b: has token": [1]},    # failing only in these trials
      "startup": "ok",                   # or a list, one per trial
      "error_attempts": [1],             # these attempts end in an evaluation error
-     "wait_for": "/tmp/x/release",      # block until this file exists (a batch to kill mid-way)
+     "hold_while": "/tmp/x/hold",       # block while this file exists (a batch to kill mid-way)
      "diagnosis": {"category": "logic_error", "subcategory": "incorrect_query_logic"}}
 
 Each call appends `run_id trial attempt` to `.fake-evaluations.log` in the checkout.
@@ -39,11 +39,11 @@ def evaluate(job: TrialJob, config_file: Path | None) -> Report:
     spec = json.loads((repo / SPEC).read_text()) if (repo / SPEC).is_file() else {}
     with open(repo / LOG, "a") as log:
         log.write(f"{job.run_id} {job.trial} {job.attempt}\n")
-    wait_for = spec.get("wait_for")
-    if wait_for:
+    hold = spec.get("hold_while")
+    if hold:
         deadline = time.monotonic() + WAIT_LIMIT_S
-        while not Path(wait_for).exists() and time.monotonic() < deadline:
-            time.sleep(0.05)  # polling the file the test creates: the event this evaluation waits on
+        while Path(hold).exists() and time.monotonic() < deadline:
+            time.sleep(0.05)  # polling the file the test removes: the event this evaluation waits on
     report = Report(repo_path=str(repo))
     if job.attempt in spec.get("error_attempts", []):
         report.error = f"sandbox: simulated failure on attempt {job.attempt}"

@@ -36,9 +36,7 @@ TRIALS = 2
 
 def batch_env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("DECAYCHECK_")}
-    env.update(
-        DECAYCHECK_BATCH_EVALUATOR=FAKE_EVALUATOR, PYTHONPATH=str(ROOT), PYTHONUNBUFFERED="1", **extra
-    )  # fmt: skip
+    env.update(DECAYCHECK_BATCH_EVALUATOR=FAKE_EVALUATOR, PYTHONPATH=str(ROOT), PYTHONUNBUFFERED="1", **extra)
     return env
 
 
@@ -50,8 +48,13 @@ def run_cli(
     manifest: Path, out: Path, *args: str, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        batch_command(manifest, out, *args), cwd=ROOT, env=env or batch_env(), capture_output=True, text=True, timeout=600
-    )  # fmt: skip
+        batch_command(manifest, out, *args),
+        cwd=ROOT,
+        env=env or batch_env(),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
 
 
 def tables_of(out: Path) -> dict:
@@ -72,13 +75,27 @@ def through(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_the_batch_writes_every_output_with_labels_and_both_scores(through: Path) -> None:
     names = {p.name for p in through.iterdir()}
-    for name in ("runs.jsonl", "tables.json", "report.html", "levels.csv", "constraints.csv", "frameworks.csv",
-                 "pass_k.csv", "root_causes.csv", "decay.csv", "flaky.csv", "framework_levels.csv"):  # fmt: skip
+    for name in (
+        "runs.jsonl",
+        "tables.json",
+        "report.html",
+        "levels.csv",
+        "constraints.csv",
+        "frameworks.csv",
+        "pass_k.csv",
+        "root_causes.csv",
+        "decay.csv",
+        "flaky.csv",
+        "framework_levels.csv",
+    ):
         assert name in names
     runs = [RunRecord.model_validate_json(line) for line in (through / "runs.jsonl").read_text().splitlines()]
     assert len(runs) == 6 * TRIALS
-    assert {(r.checkout, r.trial) for r in runs} == {(f"repos/{n}", t) for n in (
-        "flask-l0", "flask-l2", "flask-l3", "flask-raw-sql", "fastapi-l1", "flask-retry") for t in range(TRIALS)}  # fmt: skip
+    assert {(r.checkout, r.trial) for r in runs} == {
+        (f"repos/{n}", t)
+        for n in ("flask-l0", "flask-l2", "flask-l3", "flask-raw-sql", "fastapi-l1", "flask-retry")
+        for t in range(TRIALS)
+    }
     raw_sql = [r for r in runs if r.checkout == "repos/flask-raw-sql"]
     for r in raw_sql:  # the real verifiers find the raw SQL the L3 label forbids
         assert r.labels["orm"] == "sqlalchemy" and r.labels["level"] == "L3"
@@ -125,7 +142,16 @@ def test_the_page_renders_its_tables_and_plots_in_chromium(through: Path, tmp_pa
         page.goto((through / "report.html").as_uri())
         page.screenshot(path=str(shot), full_page=True)
         sections = page.eval_on_selector_all("section", "els => els.map(e => e.id)")
-        assert sections == ["levels", "constraints", "frameworks", "pass-k", "root-causes", "decay", "flaky", "configurations"]  # fmt: skip
+        assert sections == [
+            "levels",
+            "constraints",
+            "frameworks",
+            "pass-k",
+            "root-causes",
+            "decay",
+            "flaky",
+            "configurations",
+        ]
         assert page.locator("#by-level tbody tr").count() == 5
         assert "L3" in page.inner_text("#by-level") and "ΔA% L3−L0: -37.50 enforced" in page.inner_text("#delta")
         assert page.locator("#framework-levels tbody tr").count() == 2
@@ -158,8 +184,14 @@ def test_a_killed_batch_resumes_to_the_same_tables(through: Path, tmp_path: Path
     manifest = make_study(tmp_path, hold=hold)
     out = tmp_path / "out"
     blocked = tmp_path / "repos" / "fastapi-l1"
-    proc = subprocess.Popen(batch_command(manifest, out, "--workers", "1"), cwd=ROOT, env=batch_env(),
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    proc = subprocess.Popen(
+        batch_command(manifest, out, "--workers", "1"),
+        cwd=ROOT,
+        env=batch_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         # one worker takes the trials in plan order: four checkouts' first trials, then fastapi-l1 holds
         wait_until(lambda: len(evaluations(blocked)) == 1, 120, message="the batch reaching the held checkout")
@@ -199,13 +231,14 @@ def test_the_same_batch_through_redis_and_two_workers_gives_the_same_tables(
 ) -> None:
     manifest = make_study(tmp_path)
     out = tmp_path / "out"
-    env = batch_env(DECAYCHECK_REDIS_URL=REDIS_URL, DECAYCHECK_REDIS_PREFIX=redis_prefix,
-                    DECAYCHECK_WORKER_CONCURRENCY="1")  # fmt: skip
+    env = batch_env(
+        DECAYCHECK_REDIS_URL=REDIS_URL, DECAYCHECK_REDIS_PREFIX=redis_prefix, DECAYCHECK_WORKER_CONCURRENCY="1"
+    )
     logs = [open(tmp_path / f"worker-{i}.log", "wb") for i in range(2)]
     workers = [
         subprocess.Popen(
             [sys.executable, "-m", "bot.cli", "worker"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
-        )  # fmt: skip
+        )
         for log in logs
     ]
     try:

@@ -39,9 +39,15 @@ def record(
     if startup == "ok":
         failures = [AssertionFailure(id=i, assertion=i, operation="Op") for i in failed]
         request = RequestResult(
-            name="r", operation="Op", method="GET", path="/api/x", status=200, passed=TOTAL - len(failed), total=TOTAL,
+            name="r",
+            operation="Op",
+            method="GET",
+            path="/api/x",
+            status=200,
+            passed=TOTAL - len(failed),
+            total=TOTAL,
             failures=failures,
-        )  # fmt: skip
+        )
         report.with_suites([SuiteResult(suite="compat", base_url="http://x", api_prefix="/api", requests=[request])])
     if cause is not None:
         report.diagnosis = Diagnosis.from_causes([RootCause(category=cause[0], subcategory=cause[1], summary="s")])  # type: ignore[arg-type]
@@ -150,7 +156,12 @@ def test_pass_at_k_and_pass_hat_k(built: tables.Tables) -> None:
 
 def test_table_4_root_causes(built: tables.Tables) -> None:
     coarse = [(r.category, r.runs, r.share) for r in built.root_causes if r.subcategory is None]
-    assert coarse == [(LOGIC, 6, 60.0), ("other", 2, 20.0), ("constraint_violation", 1, 10.0), ("schema_format_error", 1, 10.0)]  # fmt: skip
+    assert coarse == [
+        (LOGIC, 6, 60.0),
+        ("other", 2, 20.0),
+        ("constraint_violation", 1, 10.0),
+        ("schema_format_error", 1, 10.0),
+    ]
     logic = [(r.subcategory, r.runs, r.share) for r in built.root_causes if r.subcategory]
     assert logic == [
         ("auth_misconfiguration", 2, 33.3333),

@@ -23,13 +23,28 @@ _IGNORE = shutil.ignore_patterns("node_modules", ".venv", "__pycache__")
 
 # checkout -> (base app or variant, labels, fake outcome)
 STUDY: dict[str, tuple[str, dict[str, str], dict[str, Any]]] = {
-    "flask-l0": ("flask", {"level": "L0"}, {"failed": ["login: status 200", "feed: count 0"], "flaky": {"tags: list": [1]}}),
-    "flask-l2": ("flask", {"level": "L2"}, {"failed": ["a", "b", "c", "d"], "diagnosis": {"category": "logic_error", "subcategory": "incorrect_query_logic"}}),
+    "flask-l0": (
+        "flask",
+        {"level": "L0"},
+        {"failed": ["login: status 200", "feed: count 0"], "flaky": {"tags: list": [1]}},
+    ),
+    "flask-l2": (
+        "flask",
+        {"level": "L2"},
+        {
+            "failed": ["a", "b", "c", "d"],
+            "diagnosis": {"category": "logic_error", "subcategory": "incorrect_query_logic"},
+        },
+    ),
     "flask-l3": ("flask", {"level": "L3"}, {}),
     "flask-raw-sql": ("verify_flask_raw_sql_text", {"level": "L3"}, {}),
-    "fastapi-l1": ("fastapi", {"level": "L1", "agent": HOSTILE}, {"startup": ["ok", "health_timeout"], "failed": ["x"]}),
+    "fastapi-l1": (
+        "fastapi",
+        {"level": "L1", "agent": HOSTILE},
+        {"startup": ["ok", "health_timeout"], "failed": ["x"]},
+    ),
     "flask-retry": ("flask", {"level": "L2", "agent": "retrying"}, {"error_attempts": [1], "failed": ["e"]}),
-}  # fmt: skip
+}
 
 
 def make_study(folder: Path, *, fake: bool = True, only: list[str] | None = None, hold: Path | None = None) -> Path:

@@ -18,19 +18,23 @@ import asyncio
 import logging
 import time
 from collections import deque
-from typing import Any
+from collections.abc import Coroutine
+from typing import Any, TypeVar
 
 from arq import create_pool
 from arq.connections import ArqRedis, RedisSettings
 from arq.jobs import Job, JobStatus
+from redis.exceptions import RedisError
 
 from bot.settings import Settings
 from checks.report import Report
+from checks.study.executors import ExecutorUnavailable
 from checks.study.model import TrialJob, TrialResult
 from checks.study.trial import run_trial, worker_name
 
 log = logging.getLogger(__name__)
 
+T = TypeVar("T")
 FUNCTION = "study_trial"
 RESULTS_TTL_S = 7 * 24 * 3600
 
@@ -90,10 +94,18 @@ class QueueExecutor:
         self.description = f"queue {self.queue_name} (decaycheck worker processes)"
         self._ready: deque[TrialResult] = deque()
         self._loop = asyncio.new_event_loop()
-        self._pool: ArqRedis = self._loop.run_until_complete(create_pool(RedisSettings.from_dsn(settings.redis_url)))
+        redis_settings = RedisSettings.from_dsn(settings.redis_url)
+        redis_settings.conn_retries = 1
+        self._pool: ArqRedis = self._run(create_pool(redis_settings))
+
+    def _run(self, step: Coroutine[Any, Any, T]) -> T:
+        try:
+            return self._loop.run_until_complete(step)
+        except (RedisError, OSError) as exc:
+            raise ExecutorUnavailable(f"the Redis queue is unreachable: {exc}") from exc
 
     def submit(self, job: TrialJob) -> None:
-        self._loop.run_until_complete(self._submit(job))
+        self._run(self._submit(job))
 
     async def _submit(self, job: TrialJob) -> None:
         identity = job_id(self.settings.redis_prefix, job)
@@ -116,7 +128,7 @@ class QueueExecutor:
     def next_result(self, timeout: float) -> TrialResult | None:
         if self._ready:
             return self._ready.popleft()
-        item = self._loop.run_until_complete(self._pool.blpop([self.key], timeout=max(0.1, timeout)))
+        item = self._run(self._pool.blpop([self.key], timeout=max(0.1, timeout)))
         if item is None:
             return None
         try:
@@ -127,10 +139,16 @@ class QueueExecutor:
 
     def close(self) -> None:
         """Every result is in: drop the list (duplicates of results already recorded) and disconnect."""
-        self._loop.run_until_complete(self._pool.delete(self.key))
-        self.abort()
+        try:
+            self._run(self._pool.delete(self.key))
+        finally:
+            self.abort()
 
     def abort(self) -> None:
         """Leave queued and running trials to the workers: a resumed batch collects their results."""
-        self._loop.run_until_complete(self._pool.aclose())
-        self._loop.close()
+        try:
+            self._loop.run_until_complete(self._pool.aclose())
+        except (RedisError, OSError):
+            pass  # already gone
+        finally:
+            self._loop.close()

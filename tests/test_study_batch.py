@@ -318,3 +318,10 @@ def test_an_evaluation_error_is_recorded_and_retried_at_most_once(tmp_path: Path
     assert tables_of(out)["errors"] == 0 and tables_of(out)["runs"] == 4
     with pytest.raises(BatchError, match="--resume"):
         run_batch(checkouts, trials=1, out=out, executor=lambda _b: InlineExecutor())
+
+
+def test_an_unreachable_queue_is_a_clear_error(tmp_path: Path) -> None:
+    manifest = make_study(tmp_path, only=["flask-l3"])
+    proc = run_cli(manifest, tmp_path / "out", env=batch_env(DECAYCHECK_REDIS_URL="redis://127.0.0.1:1/0"))
+    assert proc.returncode == 2
+    assert "the Redis queue is unreachable" in proc.stderr and "Traceback" not in proc.stderr

@@ -93,6 +93,12 @@ def register(app: typer.Typer) -> None:
         except BatchError as exc:
             err.print(f"[red]error:[/red] {escape(str(exc))}")
             raise typer.Exit(2) from None
+        except executors.ExecutorUnavailable as exc:
+            err.print(f"[red]error:[/red] {escape(str(exc))}; the trials recorded are kept: --resume continues")
+            raise typer.Exit(2) from None
+        except KeyboardInterrupt:
+            err.print("interrupted: the trials recorded are kept; --resume continues")
+            raise typer.Exit(130) from None
         built = Tables.model_validate_json((out / "tables.json").read_text())
         console = Console(highlight=False)
         console.print(summary_table(built))

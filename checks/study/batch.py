@@ -18,7 +18,6 @@ through give the same tables.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import time
 import uuid
@@ -185,8 +184,11 @@ def run_batch(
     jobs = plan(checkouts, trials, batch_id, sandbox)
     outcome = BatchOutcome(total=len(jobs))
     pending: list[TrialJob] = []
+    records: dict[str, RunRecord] = {}
     for job in jobs:
         record = store.read(job.run_id)
+        if record is not None:
+            records[job.run_id] = record
         if record is None:
             pending.append(job)
         elif record.retryable:
@@ -194,16 +196,21 @@ def run_batch(
         else:
             outcome.skipped += 1
     if pending:
-        _evaluate(pending, store, executor(batch_id), outcome, console)
-    records = [r for r in (store.read(job.run_id) for job in jobs) if r is not None]
-    outcome.outputs = write_outputs(out, records)
-    outcome.errors = sum(1 for r in records if r.status == "error")
+        _evaluate(pending, store, executor(batch_id), outcome, console, records)
+    done = [records[job.run_id] for job in jobs if job.run_id in records]
+    outcome.outputs = write_outputs(out, done)
+    outcome.errors = sum(1 for r in done if r.status == "error")
     outcome.seconds = time.monotonic() - t0
     return outcome
 
 
 def _evaluate(
-    pending: list[TrialJob], store: RecordStore, executor: Executor, outcome: BatchOutcome, console: Console | None
+    pending: list[TrialJob],
+    store: RecordStore,
+    executor: Executor,
+    outcome: BatchOutcome,
+    console: Console | None,
+    records: dict[str, RunRecord],
 ) -> None:
     if console is not None:
         console.print(f"evaluating {len(pending)} trials on {executor.description}")
@@ -224,6 +231,7 @@ def _evaluate(
                 continue  # a result this run is not waiting for (an earlier run's job finishing late)
             record = RunRecord.of(result)
             store.write(record)
+            records[record.run_id] = record
             outcome.evaluated += 1
             progress.evaluated += 1
             if record.retryable:
@@ -254,7 +262,7 @@ def write_outputs(out: Path, records: Sequence[RunRecord]) -> list[Path]:
     _write_atomic(runs, "".join(r.model_dump_json() + "\n" for r in records))
     built = tables.build(records)
     tables_json = out / "tables.json"
-    _write_atomic(tables_json, json.dumps(built.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n")
+    _write_atomic(tables_json, built.model_dump_json(indent=2) + "\n")
     page = out / "report.html"
     _write_atomic(page, html.render(built))
     return [runs, tables_json, *tables.write_csvs(built, out), page]

@@ -28,6 +28,10 @@ from checks.study.trial import Evaluator, run_trial, worker_name
 PR_SET_PDEATHSIG = 1
 
 
+class ExecutorUnavailable(Exception):
+    """The executor cannot take or return work (its queue is unreachable); the batch stops, resumable."""
+
+
 class Executor(Protocol):
     """Evaluates submitted jobs; `next_result` returns one finished result, or None after `timeout` seconds."""
 

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -129,9 +130,8 @@ def constraints_config(labels: Mapping[str, str]) -> str | None:
     declared = {key: labels[key] for key in keys if labels.get(key) not in (None, "", "none")}
     if not declared:
         return None
-    return "# written by decaycheck batch from the checkout's labels\n" + yaml.safe_dump(
-        {"constraints": declared}, sort_keys=False
-    )
+    # JSON is YAML: label values (untrusted text) are quoted whatever they hold
+    return "# written by decaycheck batch from the checkout's labels\nconstraints: " + json.dumps(declared) + "\n"
 
 
 def _from_manifest(manifest: Path) -> list[Checkout]:

@@ -43,18 +43,22 @@ STUDY: dict[str, tuple[str, dict[str, str], dict[str, Any]]] = {
         {"level": "L1", "agent": HOSTILE},
         {"startup": ["ok", "health_timeout"], "failed": ["x"]},
     ),
+    "fastapi-l0": ("fastapi", {"level": "L0"}, {}),
     "flask-retry": ("flask", {"level": "L2", "agent": "retrying"}, {"error_attempts": [1], "failed": ["e"]}),
 }
 
 
+DEFAULT = ["flask-l0", "flask-l2", "flask-l3", "flask-raw-sql", "fastapi-l1", "flask-retry"]
+
+
 def make_study(folder: Path, *, fake: bool = True, only: list[str] | None = None, hold: Path | None = None) -> Path:
-    """Write the checkouts and `runs.yml` under `folder`; returns the manifest.
+    """Write the checkouts (`only` those, else DEFAULT) and `runs.yml` under `folder`; returns the manifest.
 
     `hold`: the fastapi checkout's evaluations wait while this file exists.
     """
     entries = []
     for name, (base, labels, outcome) in STUDY.items():
-        if only is not None and name not in only:
+        if name not in (only or DEFAULT):
             continue
         dest = folder / "repos" / name
         if (APPS / base).is_dir():

@@ -106,5 +106,6 @@ def register(app: typer.Typer) -> None:
             f"{outcome.evaluated} evaluated, {outcome.skipped} already done, {outcome.retried} retried, "
             f"{outcome.errors} could not be evaluated · {outcome.seconds:.1f} s"
         )
+        console.print("wrote " + ", ".join(escape(p.name) for p in outcome.outputs) + f" in {escape(str(out))}")
         console.print(f"report: {escape(str(out / 'report.html'))}")
         raise typer.Exit(1 if outcome.errors else 0)

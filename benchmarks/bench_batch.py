@@ -26,6 +26,7 @@ import shutil
 import statistics
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import yaml
@@ -34,7 +35,7 @@ from checks.diagnosis.model import Diagnosis, RootCause
 from checks.report import Report
 from checks.study import source
 from checks.study.batch import run_batch
-from checks.study.executors import LocalExecutor
+from checks.study.executors import Executor, LocalExecutor
 from checks.study.model import TrialJob, TrialResult
 from checks.study.trial import run_trial
 from conduit_suite.result import AssertionFailure, RequestResult, SuiteResult
@@ -82,6 +83,10 @@ def _study(folder: Path) -> Path:
     return manifest
 
 
+def _local(workers: int) -> Callable[[str], Executor]:
+    return lambda _batch: LocalExecutor(workers)
+
+
 def bench_throughput(runs: int, trials: int) -> None:
     with tempfile.TemporaryDirectory(prefix="decaycheck-bench-batch-") as tmp:
         checkouts = source.load(_study(Path(tmp)))
@@ -95,7 +100,7 @@ def bench_throughput(runs: int, trials: int) -> None:
             for workers in (1, 2):
                 out = Path(tmp) / f"n{workers}-{run}"
                 t0 = time.monotonic()
-                outcome = run_batch(checkouts, trials=trials, out=out, executor=lambda _b, n=workers: LocalExecutor(n))
+                outcome = run_batch(checkouts, trials=trials, out=out, executor=_local(workers))
                 seconds = time.monotonic() - t0
                 rate = 60 * outcome.evaluated / seconds
                 rates[workers].append(rate)

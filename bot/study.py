@@ -18,11 +18,11 @@ import asyncio
 import logging
 import time
 from collections import deque
-from collections.abc import Coroutine
+from collections.abc import Awaitable
 from typing import Any, TypeVar
 
 from arq import create_pool
-from arq.connections import ArqRedis, RedisSettings
+from arq.connections import RedisSettings
 from arq.jobs import Job, JobStatus
 from redis.exceptions import RedisError
 
@@ -74,7 +74,7 @@ async def study_trial(ctx: dict[str, Any], payload: str) -> str:
 async def _push(ctx: dict[str, Any], settings: Settings, result: TrialResult) -> str:
     body = result.model_dump_json()
     key = results_key(settings.redis_prefix, result.job.batch)
-    redis: ArqRedis = ctx["redis"]
+    redis = ctx["redis"]  # an ArqRedis (redis-py types its commands as sync-or-async unions)
     await redis.rpush(key, body)
     await redis.expire(key, RESULTS_TTL_S)
     return body
@@ -96,9 +96,10 @@ class QueueExecutor:
         self._loop = asyncio.new_event_loop()
         redis_settings = RedisSettings.from_dsn(settings.redis_url)
         redis_settings.conn_retries = 1
-        self._pool: ArqRedis = self._run(create_pool(redis_settings))
+        # redis-py types its commands as sync-or-async unions: the pool is used through `_run` only
+        self._pool: Any = self._run(create_pool(redis_settings))
 
-    def _run(self, step: Coroutine[Any, Any, T]) -> T:
+    def _run(self, step: Awaitable[T]) -> T:
         try:
             return self._loop.run_until_complete(step)
         except (RedisError, OSError) as exc:

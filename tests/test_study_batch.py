@@ -25,7 +25,7 @@ import redis
 from checks.study.batch import BatchError, RecordStore, run_batch
 from checks.study.model import RunRecord, TrialJob, TrialResult
 from checks.study.source import load
-from checks.study.trial import run_trial
+from checks.study.trial import Evaluator, run_trial
 from tests.support.browser import browser_page
 from tests.support.fake_github import wait_until
 from tests.support.study import FAKE_EVALUATOR, HOSTILE, ROOT, evaluations, make_study
@@ -282,7 +282,7 @@ class InlineExecutor:
         pass
 
 
-def _evaluator():  # type: ignore[no-untyped-def]
+def _evaluator() -> Evaluator:
     from tests.support.study_fake import evaluate
 
     return evaluate

@@ -137,9 +137,12 @@ class _Progress:
                 transient=False,
             )
             self.bar.start()
-            self.task = self.bar.add_task(description, total=total, completed=done, **self._fields())
+            rate, eta, failures = self._fields()
+            self.task = self.bar.add_task(
+                description, total=total, completed=done, rate=rate, eta=eta, failures=failures
+            )
 
-    def _fields(self) -> dict[str, str]:
+    def _fields(self) -> tuple[str, str, str]:
         elapsed = time.monotonic() - self.t0
         per_minute = 60 * self.evaluated / elapsed if self.evaluated and elapsed > 0 else 0.0
         remaining = self.total - self.done
@@ -150,11 +153,12 @@ class _Progress:
         elif not remaining:
             eta = "0:00:00"
         failures = f"errors {self.errors}" + (f" (+{self.retrying} retrying)" if self.retrying else "")
-        return {"rate": f"{per_minute:.1f} eval/min", "eta": eta, "failures": f"{failures} · failing {self.failing}"}
+        return f"{per_minute:.1f} eval/min", eta, f"{failures} · failing {self.failing}"
 
     def update(self) -> None:
         if self.bar is not None and self.task is not None:
-            self.bar.update(self.task, completed=self.done, **self._fields())
+            rate, eta, failures = self._fields()
+            self.bar.update(self.task, completed=self.done, rate=rate, eta=eta, failures=failures)
 
     def stop(self) -> None:
         if self.bar is not None:
@@ -226,8 +230,8 @@ def _evaluate(
             if result is None:
                 progress.update()
                 continue
-            job = outstanding.get(result.job.run_id)
-            if job is None or job.attempt != result.job.attempt:
+            waiting = outstanding.get(result.job.run_id)
+            if waiting is None or waiting.attempt != result.job.attempt:
                 continue  # a result this run is not waiting for (an earlier run's job finishing late)
             record = RunRecord.of(result)
             store.write(record)
@@ -235,15 +239,15 @@ def _evaluate(
             outcome.evaluated += 1
             progress.evaluated += 1
             if record.retryable:
-                retry = job.model_copy(update={"attempt": job.attempt + 1})
-                outstanding[job.run_id] = retry
+                retry = waiting.model_copy(update={"attempt": waiting.attempt + 1})
+                outstanding[waiting.run_id] = retry
                 executor.submit(retry)
                 outcome.retried += 1
                 progress.retrying += 1
             else:
-                del outstanding[job.run_id]
+                del outstanding[waiting.run_id]
                 progress.done += 1
-                if job.attempt > 1:
+                if waiting.attempt > 1:
                     progress.retrying = max(0, progress.retrying - 1)
                 if record.status == "error":
                     progress.errors += 1

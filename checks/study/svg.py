@@ -148,8 +148,8 @@ def lines(
         colour = PALETTE[index % len(PALETTE)]
         ordered = sorted(points)
         if len(ordered) > 1:
-            coords = " ".join(f"{x_of(px):.1f},{y(min(max(py, 0.0), y_max)):.1f}" for px, py in ordered)
-            body.append(f'<polyline fill="none" stroke="{colour}" stroke-width="2" points="{coords}"/>')
+            joined = " ".join(f"{x_of(px):.1f},{y(min(max(py, 0.0), y_max)):.1f}" for px, py in ordered)
+            body.append(f'<polyline fill="none" stroke="{colour}" stroke-width="2" points="{joined}"/>')
         for px, py in ordered:
             body.append(
                 f'<circle class="point" cx="{x_of(px):.1f}" cy="{y(min(max(py, 0.0), y_max)):.1f}" r="4" '

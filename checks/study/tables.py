@@ -448,7 +448,7 @@ def _flaky(runs: list[RunRecord]) -> list[FlakyRow]:
         if len(ran) < 2:
             continue
         sets = [failed_assertions(t) for t in ran]
-        for assertion in sorted(set.union(*sets) - set.intersection(*sets)):
+        for assertion in sorted(sets[0].union(*sets[1:]) - sets[0].intersection(*sets[1:])):
             rows.append(
                 FlakyRow(
                     checkout=checkout, assertion=assertion, failed=sum(assertion in s for s in sets), trials=len(ran)

@@ -10,6 +10,7 @@ import typer
 
 if TYPE_CHECKING:
     from bot.settings import Settings
+    from checks.study.executors import Executor
 
 SECRET_VARIABLES = ("DECAYCHECK_PRIVATE_KEY", "DECAYCHECK_WEBHOOK_SECRET")
 
@@ -26,7 +27,18 @@ def _settings() -> Settings:
     return settings
 
 
+def _queue_executor(batch: str) -> Executor:
+    from bot.settings import Settings
+    from bot.study import QueueExecutor
+
+    return QueueExecutor(Settings(), batch)
+
+
 def register(app: typer.Typer) -> None:
+    from checks.study import executors
+
+    executors.plug_queue(_queue_executor)  # `decaycheck batch` enqueues here when DECAYCHECK_REDIS_URL is set
+
     @app.command("serve")
     def _serve(
         host: str = typer.Option("127.0.0.1", help="Address to bind."),

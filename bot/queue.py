@@ -17,7 +17,7 @@ from arq.connections import ArqRedis, RedisSettings
 from arq.constants import in_progress_key_prefix
 from arq.worker import Worker, func
 
-from bot import jobs
+from bot import jobs, study
 from bot.context import AppContext
 from bot.settings import Settings
 
@@ -146,6 +146,7 @@ def build_worker(settings: Settings) -> Worker:
         functions=[
             func(dispatch_job, name="dispatch", timeout=120, max_tries=settings.max_tries),
             func(evaluate_job, name="evaluate", timeout=settings.job_timeout_s, max_tries=settings.max_tries),
+            func(study.study_trial, name=study.FUNCTION, timeout=settings.job_timeout_s, max_tries=settings.max_tries),
         ],
         cron_jobs=[
             cron(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, computed_field
 
 from checks.diagnosis.model import Diagnosis
 from conduit_suite.result import RequestResult, SuiteResult
@@ -101,6 +101,12 @@ class Report(BaseModel):
     evidence: RuntimeEvidence | None = Field(default=None, description="The database as the pod left it.")
     timings: dict[str, float] = Field(default_factory=dict, description="Seconds per phase.")
     server_log_tail: str = ""
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def enforced_assert_pct(self) -> float:
+        """The study's headline A% ("with verifier enforcement"): 0 when any constraint finding, else `assert_pct`."""
+        return 0.0 if self.findings else self.assert_pct
 
     def with_suites(self, results: list[SuiteResult]) -> Report:
         """Fill the headline numbers from the first suite and keep every suite's summary."""

@@ -209,3 +209,21 @@ def test_the_gate_counts_strict_over_the_aspects_it_is_told() -> None:
     passing = Report(startup="ok").with_suites([_suite("compat", 5, 5), strict_result()])
     passing.suites[1].aspects = [a for a in passing.suites[1].aspects if a.aspect == "status_codes"]
     assert gate.decide(GateConfig(strict_aspects=["shapes"]), passing) == (True, "met: pass@1 (strict aspects: shapes)")
+
+
+def test_enforced_a_pct_is_zero_with_a_constraint_finding_and_every_rendering_shows_both() -> None:
+    from verifiers.findings import Finding
+
+    clean = Report(startup="ok").with_suites([_suite("compat", 9, 10)])
+    assert (clean.assert_pct, clean.enforced_assert_pct) == (90.0, 90.0)
+    report = Report(startup="ok", findings=[Finding(constraint="orm", rule="orm.raw-query", message="raw SQL")])
+    report.with_suites([_suite("compat", 9, 10)])
+    assert (report.assert_pct, report.enforced_assert_pct) == (90.0, 0.0)
+    assert report.model_dump()["enforced_assert_pct"] == 0.0  # in the report JSON
+    assert Report.model_validate_json(report.model_dump_json()).enforced_assert_pct == 0.0
+    assert "A% 90.00 (9/10)" in markdown(report) and "enforced A% 0.00" in markdown(report)
+    console = Console(record=True, width=160)
+    terminal(report, console)
+    assert "enforced A% 0.00" in console.export_text()
+    outcome = outcome_of(report, 10)
+    assert "enforced A% 0.0" in outcome.title and "enforced A% 0.00" in outcome.summary

@@ -62,7 +62,7 @@ def title_of(report: Report) -> str:
     verdict = "gate passed" if report.gate_passed else "gate failed"
     return (
         f"A% {report.assert_pct:.1f} ({report.assertions_passed}/{report.assertions_total})"
-        f" · pass@1 {pass_at_1} · {verdict}"
+        f" · pass@1 {pass_at_1} · {verdict} · enforced A% {report.enforced_assert_pct:.1f}"
     )[:MAX_TITLE]
 
 
@@ -85,7 +85,7 @@ def _fallback_summary(report: Report) -> str:
     """A plain Markdown summary, used should `checks.render` fail on a report."""
     lines = [
         f"**A%** {report.assert_pct:.2f} ({report.assertions_passed}/{report.assertions_total} assertions, "
-        f"suite `{report.suite}`) · **pass@1** {'yes' if report.pass_at_1 else 'no'} · "
+        f"suite `{report.suite}`) · **enforced A%** {report.enforced_assert_pct:.2f} · **pass@1** {'yes' if report.pass_at_1 else 'no'} · "
         f"**startup** {report.startup} · **gate** {'passed' if report.gate_passed else 'failed'}",
         "",
     ]

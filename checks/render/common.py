@@ -28,11 +28,12 @@ def title(report: Report) -> str:
     if report.error:
         return "Evaluation failed: " + report.error
     if report.startup != "ok":
-        return f"Server {report.startup.replace('_', ' ')} · A% 0.00 · pass@1 no"
+        return f"Server {report.startup.replace('_', ' ')} · A% 0.00 · pass@1 no · enforced A% 0.00"
     return (
         f"A% {report.assert_pct:.2f} ({report.assertions_passed}/{report.assertions_total}) · "
         f"pass@1 {'yes' if report.pass_at_1 else 'no'}"
         + ("" if report.compliant else f" · {len(report.findings)} constraint finding(s)")
+        + f" · enforced A% {report.enforced_assert_pct:.2f}"
     )
 
 

@@ -21,6 +21,7 @@ import httpx
 import pytest
 import redis
 
+from tests.support import hold
 from tests.support.fake_github import (
     FakeGitHub,
     example_payload,
@@ -77,12 +78,12 @@ class Deployment:
         self.web = self._spawn("serve", "--port", str(self.port))
         wait_until(self._healthy, 30, message="web service")
 
-    def _spawn(self, *args: str) -> subprocess.Popen[bytes]:
+    def _spawn(self, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
         log = open(self.logs / f"{args[0]}-{len(self.procs)}.log", "wb")
         proc = subprocess.Popen(
             [sys.executable, "-m", "bot.cli", *args],
             cwd=ROOT,
-            env=self.env,
+            env={**self.env, **(env or {})},
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
@@ -96,8 +97,18 @@ class Deployment:
         except (httpx.HTTPError, ValueError):
             return False
 
-    def worker(self) -> subprocess.Popen[bytes]:
-        return self._spawn("worker")
+    def worker(self, *, hold_at: str | None = None) -> subprocess.Popen[bytes]:
+        """A worker process; with `hold_at`, its evaluations block at that step (see tests/support/hold.py)."""
+        held = {"DECAYCHECK_PROGRESS_HOOK": "tests.support.hold:at_step", "HOLD_AT": hold_at} if hold_at else None
+        return self._spawn("worker", env=held)
+
+    def held(self, run: dict) -> list[bytes]:
+        """The progress messages at which this run's evaluation is being held."""
+        client = redis.Redis.from_url(REDIS_URL)
+        try:
+            return client.lrange(hold.keys(self.prefix, run["external_id"])[0], 0, -1)
+        finally:
+            client.close()
 
     def send(self, event: str, payload: dict, **kwargs: Any) -> httpx.Response:
         return send_webhook(self.url, event, payload, kwargs.pop("secret", SECRET), **kwargs)
@@ -293,10 +304,11 @@ def test_forged_and_redelivered_deliveries(fake: FakeGitHub, deployment: Deploym
 
 def test_a_job_whose_worker_was_killed_is_picked_up_again(fake: FakeGitHub, deployment: Deployment) -> None:
     sha = fake.commit(REPO, FLASK_APP)
-    first = deployment.worker()
+    first = deployment.worker(hold_at="verifying")  # the suite has run; the evaluation is not finished
     deployment.send("pull_request", pr_event(fake, "opened", sha))
-    wait_until(lambda: any(r.get("status") == "in_progress" for r in fake.runs_for(sha)), 120, 0.2, "in progress")
-    time.sleep(3)
+    wait_until(lambda: fake.runs_for(sha) and deployment.held(fake.runs_for(sha)[0]), EVAL_TIMEOUT, 0.2, "held")
+    [held] = fake.runs_for(sha)
+    assert held["status"] == "in_progress" and held["history"].count("in_progress") == 1
     os.killpg(first.pid, signal.SIGKILL)
     first.wait(10)
     deployment.worker()

@@ -139,6 +139,8 @@ class FakeGitHub:
         self.requests: list[Recorded] = []
         self.faults: list[Fault] = []
         self.rejections: list[tuple[str, list[str]]] = []
+        self.writes_open = threading.Event()  # cleared: Checks API writes wait until a test sets it
+        self.writes_open.set()
         self.max_parallel_writes: dict[int, int] = {}
         self._writes: dict[int, int] = {}
         self._ids = itertools.count(1000)
@@ -349,6 +351,8 @@ class FakeGitHub:
             try:
                 if fake.write_delay_s:
                     await asyncio.sleep(fake.write_delay_s)
+                if not fake.writes_open.is_set():
+                    await asyncio.to_thread(fake.writes_open.wait, 120)
                 try:
                     body = json.loads(await request.body())
                 except ValueError:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import jwt
@@ -201,18 +202,48 @@ def test_a_plain_403_is_not_retried(fake: FakeGitHub) -> None:
     assert len([r for r in fake.requests if r.path.endswith("/check-runs")]) == 1
 
 
+class CountingLocks:
+    """The client's write locks, counting the callers waiting for each."""
+
+    def __init__(self) -> None:
+        self.locks: dict[str, asyncio.Lock] = {}
+        self.waiting: dict[str, int] = {}
+
+    @contextlib.asynccontextmanager
+    async def __call__(self, name: str) -> AsyncIterator[None]:
+        lock = self.locks.setdefault(name, asyncio.Lock())
+        self.waiting[name] = self.waiting.get(name, 0) + 1
+        try:
+            await lock.acquire()
+        finally:
+            self.waiting[name] -= 1
+        try:
+            yield
+        finally:
+            lock.release()
+
+
 def test_writes_to_one_installation_go_one_at_a_time(fake: FakeGitHub) -> None:
     sha = fake.commit(REPO, {"README.md": "x\n"})
-    fake.write_delay_s = 0.1
+    locks = CountingLocks()
+    name = f"installation:{INSTALLATION}"
 
     async def go() -> None:
-        client = GitHubClient(settings_for(fake))
+        client = GitHubClient(settings_for(fake), locks=locks)
         try:
-            await asyncio.gather(*(client.create_check_run(INSTALLATION, REPO, _run_body(sha)) for _ in range(5)))
+            await client.installation_token(INSTALLATION)
+            fake.writes_open.clear()  # the first write is held at GitHub: where are the other four?
+            writes = asyncio.gather(*(client.create_check_run(INSTALLATION, REPO, _run_body(sha)) for _ in range(5)))
+            while not (len(fake.writes()) == 1 and locks.waiting.get(name) == 4):
+                await asyncio.sleep(0.01)
+            assert fake.max_parallel_writes[INSTALLATION] == 1
+            fake.writes_open.set()
+            await writes
         finally:
+            fake.writes_open.set()
             await client.aclose()
 
-    asyncio.run(go())
+    asyncio.run(asyncio.wait_for(go(), 60))
     assert len(fake.check_runs) == 5
     assert fake.max_parallel_writes[INSTALLATION] == 1
 

@@ -33,11 +33,11 @@ from tests.support.fake_github import (
     send_webhook,
     wait_until,
 )
+from tests.support.services import REDIS_URL
 from tests.support.variants import Variant
 
 ROOT = Path(__file__).resolve().parents[1]
 FLASK_APP = ROOT / "tests" / "apps" / "flask"
-REDIS_URL = "redis://127.0.0.1:6379/0"
 APP_ID = "6161"
 INSTALLATION = 41
 REPO = "acme/conduit"

@@ -17,8 +17,8 @@ from bot.events import EvaluationRequest
 from bot.queue import ArqQueue
 from bot.settings import Settings
 from tests.support.fake_github import FakeGitHub, generate_private_key
+from tests.support.services import REDIS_URL
 
-REDIS_URL = "redis://127.0.0.1:6379/0"
 APP_ID = "7171"
 INSTALLATION = 51
 REPO = "acme/jobs"

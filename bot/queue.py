@@ -121,7 +121,8 @@ async def _startup(ctx: dict[str, Any]) -> None:
 async def _shutdown(ctx: dict[str, Any]) -> None:
     app: AppContext | None = ctx.get("app")
     if app is not None:
-        await app.queue.aclose()  # type: ignore[union-attr]
+        if isinstance(app.queue, ArqQueue):
+            await app.queue.aclose()
         await app.aclose()
 
 

@@ -112,7 +112,7 @@ class LimitsConfig(_Strict):
 class RepoConfig(_Strict):
     constraints: ConstraintsConfig = Field(default_factory=ConstraintsConfig)
     app: AppConfig = Field(default_factory=AppConfig)
-    suites: list[SuiteName] = Field(default_factory=lambda: ["compat"], min_length=1)
+    suites: list[SuiteName] = Field(default=["compat"], min_length=1)  # copied for each config
     gate: GateConfig = Field(default_factory=GateConfig)
     limits: LimitsConfig = Field(default_factory=LimitsConfig)
 

@@ -269,8 +269,9 @@ def _sorted(obs: Observed, path: str, field: str, order: str) -> Outcome:
     if not isinstance(actual, list):
         return Outcome(False, f"sorted by {field} {order}", plain(actual))
     raw = [resolve(item, field) for item in actual]
-    keys = [_as_time(v) for v in raw]
-    if any(k is None for k in keys):
+    parsed = [_as_time(v) for v in raw]
+    keys = [k for k in parsed if k is not None]
+    if len(keys) != len(parsed):
         return Outcome(False, f"sorted by {field} {order}", [plain(v) for v in raw])
     pairs = list(zip(keys, keys[1:]))
     ok = all(a >= b for a, b in pairs) if order == "desc" else all(a <= b for a, b in pairs)

@@ -34,7 +34,7 @@ class SchemaSet:
 
     def __init__(self, document: dict[str, Any], nullable: tuple[str, ...] = ()) -> None:
         from jsonschema import Draft202012Validator, FormatChecker
-        from referencing import Registry, Resource
+        from referencing import Registry
         from referencing.jsonschema import DRAFT202012
 
         doc = copy.deepcopy(document)
@@ -44,7 +44,7 @@ class SchemaSet:
             node = doc["components"]["schemas"][schema_name]["properties"][prop]
             node["type"] = [node["type"], "null"] if isinstance(node.get("type"), str) else node.get("type")
         self._doc = doc
-        self._registry = Registry().with_resource(_URI, Resource(contents=doc, specification=DRAFT202012))
+        self._registry = Registry().with_resource(_URI, DRAFT202012.create_resource(doc))
         self._formats = FormatChecker()
         self._formats.checks("date-time")(_is_datetime)
         self._validator_cls = Draft202012Validator

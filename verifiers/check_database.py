@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import TypedDict
 
 from verifiers.constraints import Constraints
 from verifiers.evidence import app_files, bound_packages, call_package, guarded, matches_module
@@ -62,7 +63,7 @@ def check(
         return
     databases = table.section("databases")
     other = next(name for name in databases if name != declared)
-    labels = {"declared": databases[declared]["label"], "other": databases[other]["label"]}
+    labels: EngineLabels = {"declared": databases[declared]["label"], "other": databases[other]["label"]}
     declared_dependency = project.dependency(databases[declared]["dependencies"])
     if declared_dependency is None and not any(True for _ in _static(project, table, declared, unconditional=False)):
         yield table.finding("database.declared-engine-missing", **labels)
@@ -90,7 +91,14 @@ def check(
         yield from _runtime(runtime, declared, table, labels)
 
 
-def _runtime(runtime: RuntimeEvidence, declared: str, table: Table, labels: dict[str, str]) -> Iterator[Finding]:
+class EngineLabels(TypedDict):
+    """The engines' names as the rule messages print them."""
+
+    declared: str
+    other: str
+
+
+def _runtime(runtime: RuntimeEvidence, declared: str, table: Table, labels: EngineLabels) -> Iterator[Finding]:
     if runtime.database != declared:
         provided = table.section("databases").get(runtime.database, {}).get("label", runtime.database)
         yield table.finding("database.runtime-engine", provided=provided, **labels)

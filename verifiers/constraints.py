@@ -6,7 +6,7 @@ alone; L1 adds Clean Architecture; L2 adds a database; L3 adds an ORM.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, TypeVar, get_args
 
 from pydantic import BaseModel
 
@@ -18,6 +18,18 @@ Level = Literal["L0", "L1", "L2", "L3"]
 
 PYTHON_FRAMEWORKS: frozenset[str] = frozenset({"flask", "fastapi", "django", "aiohttp"})
 NODE_FRAMEWORKS: frozenset[str] = frozenset({"express", "fastify", "hono", "koa"})
+
+LEVELS: tuple[Level, ...] = get_args(Level)
+FRAMEWORKS: tuple[Framework, ...] = get_args(Framework)
+ARCHITECTURES: tuple[Architecture, ...] = get_args(Architecture)
+DATABASES: tuple[Database, ...] = get_args(Database)
+ORMS: tuple[Orm, ...] = get_args(Orm)
+Choice = TypeVar("Choice", bound=str)
+
+
+def one_of(value: object, allowed: tuple[Choice, ...]) -> Choice | None:
+    """`value` as the member of `allowed` it equals, or None."""
+    return next((option for option in allowed if option == value), None)
 
 
 class Constraints(BaseModel):

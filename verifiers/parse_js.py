@@ -7,6 +7,7 @@ the captured nodes.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from functools import cache
 
 import tree_sitter_javascript
@@ -14,6 +15,7 @@ import tree_sitter_typescript
 from tree_sitter import Language, Node, Parser, Query
 
 from verifiers.model import Call, Import, SourceFile, StringLiteral
+from verifiers.model import Language as SourceLanguage
 
 _QUERY = """
 (import_statement source: (string) @import)
@@ -37,8 +39,8 @@ def _grammar(kind: str) -> tuple[Parser, Query]:
     return Parser(language), language.query(_QUERY)
 
 
-def _text(node: Node) -> str:
-    return node.text.decode("utf-8", "replace") if node.text is not None else ""
+def _text(node: Node | None) -> str:
+    return node.text.decode("utf-8", "replace") if node is not None and node.text is not None else ""
 
 
 def _string_value(node: Node) -> str:
@@ -104,7 +106,7 @@ def _conditions(node: Node) -> tuple[str, ...]:
     return tuple(found)
 
 
-def _language_of(path: str) -> tuple[str, str]:
+def _language_of(path: str) -> tuple[SourceLanguage, str]:
     if path.endswith(".tsx"):
         return "typescript", "tsx"
     if path.endswith((".ts", ".mts", ".cts")):
@@ -115,7 +117,7 @@ def _language_of(path: str) -> tuple[str, str]:
 def parse_js(path: str, source: str) -> SourceFile:
     language, grammar = _language_of(path)
     parser, query = _grammar(grammar)
-    out = SourceFile(path=path, language=language)  # type: ignore[arg-type]
+    out = SourceFile(path=path, language=language)
     tree = parser.parse(source.encode("utf-8"))
     if tree.root_node.has_error:
         out.parse_error = "syntax error"
@@ -229,7 +231,7 @@ def _bindings(node: Node | None) -> tuple[str, ...]:
     return ()
 
 
-def _walk(node: Node):  # type: ignore[no-untyped-def]
+def _walk(node: Node) -> Iterator[Node]:
     stack = [node]
     while stack:
         current = stack.pop()

@@ -66,7 +66,7 @@ def _string_value(node: ast.AST | None) -> str | None:
             return value
         return value.decode("latin-1") if isinstance(value, bytes) else None
     if isinstance(node, ast.JoinedStr):
-        return "".join(v.value if isinstance(v, ast.Constant) else "{}" for v in node.values)
+        return "".join(str(v.value) if isinstance(v, ast.Constant) else "{}" for v in node.values)
     return None
 
 

@@ -10,17 +10,19 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 import yaml
+from pydantic import BaseModel, ConfigDict
 
-from verifiers.findings import Finding
+from verifiers.findings import ConstraintKind, Finding, Severity
 
 RULES_FILE = Path(__file__).with_name("rules.yml")
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
     id: str
-    constraint: str
-    severity: str
+    constraint: ConstraintKind
+    severity: Severity
     evidence: str
     message: str
 
@@ -49,7 +51,7 @@ class Table:
         return Finding(
             constraint=rule.constraint,
             rule=rule.id,
-            severity=rule.severity,  # type: ignore[arg-type]
+            severity=rule.severity,
             path=path,
             line=line,
             column=column,
@@ -76,7 +78,7 @@ def _matches(path: str, spec: dict[str, list[str]]) -> bool:
 @cache
 def load_table(path: Path = RULES_FILE) -> Table:
     data = yaml.safe_load(path.read_text())
-    rules = {r["id"]: Rule(**r) for r in data.pop("rules")}
+    rules = {r["id"]: Rule.model_validate(r) for r in data.pop("rules")}
     return Table(
         rules=rules,
         data=data,

@@ -45,10 +45,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finally:
             if reaper is not None:
                 reaper.cancel()
-                await ctx.queue.aclose()  # type: ignore[union-attr]
+                await ctx.queue.aclose()
                 await jobs.cancel_all(ctx, "The service stopped before this evaluation finished.")
             else:
-                await ctx.queue.aclose()  # type: ignore[union-attr]
+                await ctx.queue.aclose()
             await ctx.aclose()
 
     app = FastAPI(title="decaycheck", lifespan=lifespan, docs_url=None, redoc_url=None)

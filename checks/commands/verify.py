@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 from collections import Counter
 from pathlib import Path
-from typing import get_args
 
 import typer
 from rich.console import Console
@@ -19,7 +18,21 @@ from rich.table import Table
 
 from checks.config import ConfigError, resolve
 from verifiers import verify
-from verifiers.constraints import Architecture, Constraints, Database, Framework, Level, Orm
+from verifiers.constraints import (
+    ARCHITECTURES,
+    DATABASES,
+    FRAMEWORKS,
+    LEVELS,
+    ORMS,
+    Architecture,
+    Choice,
+    Constraints,
+    Database,
+    Framework,
+    Level,
+    Orm,
+    one_of,
+)
 from verifiers.findings import Finding
 
 
@@ -27,20 +40,18 @@ def choose_constraints(
     declared: Constraints,
     runtime: str,
     *,
-    level: str | None,
-    framework: str | None,
-    architecture: str | None,
-    database: str | None,
-    orm: str | None,
+    level: Level | None,
+    framework: Framework | None,
+    architecture: Architecture | None,
+    database: Database | None,
+    orm: Orm | None,
 ) -> Constraints:
     """The repository's constraints with the command-line flags laid over them (a level expands first)."""
     framework = framework or declared.framework
     if level is not None:
         base = Constraints.from_level(
-            level,
-            framework=framework,  # type: ignore[arg-type]
-            database=database or declared.database or "postgresql",
-        )  # type: ignore[arg-type]
+            level, framework=framework, database=database or declared.database or "postgresql"
+        )
         if base.orm is not None and framework is None:
             base = base.model_copy(update={"orm": "sequelize" if runtime == "node" else "sqlalchemy"})
     else:
@@ -78,10 +89,15 @@ def render(findings: list[Finding], constraints: Constraints) -> Table:
     return table
 
 
-def _check_choice(name: str, value: str | None, allowed: tuple[str, ...], console: Console) -> None:
-    if value is not None and value not in allowed:
-        console.print(f"[red]error:[/red] --{name} {value!r}: expected one of {', '.join(allowed)}")
-        raise typer.Exit(2)
+def _choice(name: str, value: str | None, allowed: tuple[Choice, ...], console: Console) -> Choice | None:
+    """The flag's value as one of `allowed`; exit 2 on any other."""
+    if value is None:
+        return None
+    chosen = one_of(value, allowed)
+    if chosen is not None:
+        return chosen
+    console.print(f"[red]error:[/red] --{name} {value!r}: expected one of {', '.join(allowed)}")
+    raise typer.Exit(2)
 
 
 def register(app: typer.Typer) -> None:
@@ -100,14 +116,11 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Check the code against its declared framework, architecture, database and ORM."""
         console = Console()
-        for name, value, kind in (
-            ("level", level, Level),
-            ("framework", framework, Framework),
-            ("architecture", architecture, Architecture),
-            ("database", database, Database),
-            ("orm", orm, Orm),
-        ):
-            _check_choice(name, value, get_args(kind), console)
+        chosen_level = _choice("level", level, LEVELS, console)
+        chosen_framework = _choice("framework", framework, FRAMEWORKS, console)
+        chosen_architecture = _choice("architecture", architecture, ARCHITECTURES, console)
+        chosen_database = _choice("database", database, DATABASES, console)
+        chosen_orm = _choice("orm", orm, ORMS, console)
         if not path.is_dir():
             console.print(f"[red]error:[/red] {path} is not a folder")
             raise typer.Exit(2)
@@ -119,11 +132,11 @@ def register(app: typer.Typer) -> None:
         constraints = choose_constraints(
             resolved.constraints,
             resolved.runtime,
-            level=level,
-            framework=framework,
-            architecture=architecture,
-            database=database,
-            orm=orm,
+            level=chosen_level,
+            framework=chosen_framework,
+            architecture=chosen_architecture,
+            database=chosen_database,
+            orm=chosen_orm,
         )
         findings = verify(resolved.app_dir, constraints)
         console.print(render(findings, constraints))

@@ -30,7 +30,7 @@ from checks.diagnosis.code import Span, call_chain, grep, handler_span
 from checks.diagnosis.http import Request, is_success, status_code, wants_empty_body
 from checks.diagnosis.locate import locate_route, resource_files
 from checks.diagnosis.logs import LogError, parse_log
-from checks.diagnosis.model import Diagnosis, DiagnosisInput, Evidence, RootCause
+from checks.diagnosis.model import Category, Diagnosis, DiagnosisInput, Evidence, RootCause, Subcategory, classification
 from checks.diagnosis.signatures import Signature, classify
 
 _HINTS = Path(__file__).with_name("hints.yml")
@@ -42,8 +42,8 @@ _CALLERS = 2  # repository frames kept beyond the innermost one
 @dataclass(frozen=True)
 class _Hint:
     pattern: re.Pattern[str]
-    category: str
-    subcategory: str | None
+    category: Category
+    subcategory: Subcategory | None
     label: str
     when: str | None = None
 
@@ -59,7 +59,12 @@ class _Hint:
 @lru_cache(maxsize=1)
 def _hints() -> tuple[_Hint, ...]:
     return tuple(
-        _Hint(re.compile(r["pattern"], re.IGNORECASE), r["category"], r.get("subcategory"), r["label"], r.get("when"))
+        _Hint(
+            re.compile(r["pattern"], re.IGNORECASE),
+            *classification(r["category"], r.get("subcategory")),
+            r["label"],
+            r.get("when"),
+        )
         for r in yaml.safe_load(_HINTS.read_text())
     )
 
@@ -82,8 +87,8 @@ class _Cause:
     """A root cause being assembled: the requests it explains and the evidence for it."""
 
     key: str
-    category: str
-    subcategory: str | None
+    category: Category
+    subcategory: Subcategory | None
     label: str
     first_index: int
     requests: list[str] = field(default_factory=list)
@@ -121,7 +126,9 @@ class _Diagnoser:
 
     # -- assembling -------------------------------------------------------------------------
 
-    def cause(self, key: str, category: str, subcategory: str | None, label: str, request: Request | None) -> _Cause:
+    def cause(
+        self, key: str, category: Category, subcategory: Subcategory | None, label: str, request: Request | None
+    ) -> _Cause:
         index = request.index if request else -1
         found = self.causes.get(key)
         if found is None:

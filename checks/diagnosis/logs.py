@@ -181,7 +181,8 @@ def _node_errors(lines: list[str]) -> list[LogError]:
                 types.append(head["code"])
             message = (head["msg"] or "").strip() if head else ""
             if lines[i - 1].rstrip().endswith("{"):
-                i = _node_properties(lines, i, types, message_parts := [])
+                message_parts: list[str] = []
+                i = _node_properties(lines, i, types, message_parts)
                 message = " ".join([message, *message_parts]).strip()
             errors.append(
                 LogError(types=types, message=message, frames=frames, language="node", log_line=head_index + 1)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, TypeAdapter
 
 Category = Literal[
     "none",
@@ -23,6 +23,15 @@ Subcategory = Literal[
     "framework_idiosyncrasy",
     "business_logic_defect",
 ]
+
+
+_CLASS = TypeAdapter(tuple[Category, Subcategory | None])
+
+
+def classification(category: object, subcategory: object = None) -> tuple[Category, Subcategory | None]:
+    """A (category, subcategory) read from a data table, checked against the taxonomy."""
+    checked: tuple[Category, Subcategory | None] = _CLASS.validate_python((category, subcategory))
+    return checked
 
 
 class Evidence(BaseModel):

@@ -10,6 +10,7 @@ from pathlib import Path
 import yaml
 
 from checks.diagnosis.logs import LogError
+from checks.diagnosis.model import Category, Subcategory, classification
 
 _TABLE = Path(__file__).with_name("signatures.yml")
 
@@ -18,8 +19,8 @@ _TABLE = Path(__file__).with_name("signatures.yml")
 class Signature:
     id: str
     pattern: re.Pattern[str]
-    category: str
-    subcategory: str | None
+    category: Category
+    subcategory: Subcategory | None
     label: str
 
 
@@ -28,11 +29,10 @@ def signatures() -> tuple[Signature, ...]:
     rows = yaml.safe_load(_TABLE.read_text())
     return tuple(
         Signature(
-            id=r["id"],
-            pattern=re.compile(r["pattern"], re.IGNORECASE),
-            category=r["category"],
-            subcategory=r.get("subcategory"),
-            label=r["label"],
+            r["id"],
+            re.compile(r["pattern"], re.IGNORECASE),
+            *classification(r["category"], r.get("subcategory")),
+            r["label"],
         )
         for r in rows
     )

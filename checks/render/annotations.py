@@ -8,12 +8,14 @@ Failures come first (GitHub shows annotations in the order they are sent).
 from __future__ import annotations
 
 from pathlib import PurePosixPath
+from typing import Literal
 
 from checks.diagnosis.model import Diagnosis
 from checks.report import Annotation
 from verifiers.findings import Finding
 
-_LEVEL = {"error": "failure", "warning": "warning", "notice": "notice"}
+Level = Literal["notice", "warning", "failure"]
+_LEVEL: dict[str, Level] = {"error": "failure", "warning": "warning", "notice": "notice"}
 _ORDER = {"failure": 0, "warning": 1, "notice": 2}
 
 
@@ -28,7 +30,7 @@ def build_annotations(findings: list[Finding], diagnosis: Diagnosis | None, *, a
     notes: list[Annotation] = []
     seen: set[tuple[str, int, str]] = set()
 
-    def add(path: str | None, line: int | None, level: str, title: str, message: str, end: int | None = None) -> None:
+    def add(path: str | None, line: int | None, level: Level, title: str, message: str, end: int | None = None) -> None:
         if not path or not line:
             return
         key = (path, line, title)
@@ -44,7 +46,7 @@ def build_annotations(findings: list[Finding], diagnosis: Diagnosis | None, *, a
                 title=title[:255],
                 message=message,
             )
-        )  # type: ignore[arg-type]
+        )
 
     if diagnosis is not None:
         for rank, cause in enumerate(diagnosis.causes, start=1):

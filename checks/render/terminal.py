@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rich.console import Console, Group
+from rich.console import Console, Group, JustifyMethod
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -40,7 +40,13 @@ def terminal(report: Report, console: Console | None = None) -> None:
 
     if report.requests:
         table = Table(title="Requests by resource", show_lines=False)
-        for col, justify in (("resource", "left"), ("requests", "right"), ("assertions", "right"), ("failing", "left")):
+        columns: tuple[tuple[str, JustifyMethod], ...] = (
+            ("resource", "left"),
+            ("requests", "right"),
+            ("assertions", "right"),
+            ("failing", "left"),
+        )
+        for col, justify in columns:
             table.add_column(col, justify=justify)
         for resource, reqs in by_resource(report.requests).items():
             passed, total = sum(r.passed for r in reqs), sum(r.total for r in reqs)

@@ -15,9 +15,13 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from pod_shared import emit, sqlite_files, sqlite_tables, wait_healthy
+if TYPE_CHECKING:  # the same file, as the package sees it
+    from checks.sandbox.pod_shared import emit, sqlite_files, sqlite_tables, wait_healthy
+else:  # run as a script in the pod, beside its copy of pod_shared.py
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from pod_shared import emit, sqlite_files, sqlite_tables, wait_healthy
 
 
 def wait_for_database_host(host: str = "postgres", budget: float = 60) -> None:

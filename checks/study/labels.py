@@ -18,7 +18,8 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from checks import config as config_mod
-from verifiers.constraints import NODE_FRAMEWORKS, PYTHON_FRAMEWORKS, Constraints
+from verifiers import constraints
+from verifiers.constraints import NODE_FRAMEWORKS, PYTHON_FRAMEWORKS, Constraints, one_of
 
 CONSTRAINT_KEYS = ("architecture", "database", "orm")
 # Labels that tell runs of one configuration apart rather than configurations apart.
@@ -109,13 +110,9 @@ def derived(labels: Mapping[str, str]) -> dict[str, str]:
     """`labels` completed: a bare `level` expands to its constraints (the study's ladder), `constraints` counts
     architecture/database/orm, and `level` is named when the constraints sit on the ladder."""
     out = dict(labels)
-    level = out.get("level")
-    if level in LADDER and not any(out.get(key) for key in CONSTRAINT_KEYS):
-        framework = out.get("framework")
-        ladder = Constraints.from_level(
-            level,  # type: ignore[arg-type]
-            framework=framework if framework in PYTHON_FRAMEWORKS | NODE_FRAMEWORKS else None,  # type: ignore[arg-type]
-        )
+    bare_level = one_of(out.get("level"), constraints.LEVELS)
+    if bare_level is not None and not any(out.get(key) for key in CONSTRAINT_KEYS):
+        ladder = Constraints.from_level(bare_level, framework=one_of(out.get("framework"), constraints.FRAMEWORKS))
         out.update({key: value for key, value in ladder.declared().items() if key in CONSTRAINT_KEYS})
     present = tuple(key for key in CONSTRAINT_KEYS if out.get(key) not in (None, "", "none"))
     out["constraints"] = str(len(present))

@@ -174,6 +174,11 @@ def _ro(value: float | None) -> float | None:
     return None if value is None else round(value, 4)
 
 
+def _difference(low: float | None, high: float | None) -> float | None:
+    """high - low, when both levels were run."""
+    return None if low is None or high is None else round(high - low, 4)
+
+
 def build(records: Iterable[RunRecord]) -> Tables:
     """Every table from the run records (order does not matter)."""
     all_runs = sorted(records, key=lambda r: (r.checkout, r.trial))
@@ -267,14 +272,13 @@ def _framework_levels(configs: list[_Config]) -> list[FrameworkLevelRow]:
             lv: (_r(_mean([c.a_enforced for c in levels[lv]])) if lv in levels else None) for lv in labels_mod.LEVELS
         }
         raw = {lv: (_r(_mean([c.a_raw for c in levels[lv]])) if lv in levels else None) for lv in labels_mod.LEVELS}
-        both = enforced["L0"] is not None and enforced["L3"] is not None
         rows.append(
             FrameworkLevelRow(
                 framework=framework,
                 a_pct_enforced=enforced,
                 a_pct_raw=raw,
-                delta_enforced=_ro(enforced["L3"] - enforced["L0"]) if both else None,  # type: ignore[operator]
-                delta_raw=_ro(raw["L3"] - raw["L0"]) if both else None,  # type: ignore[operator]
+                delta_enforced=_difference(enforced["L0"], enforced["L3"]),
+                delta_raw=_difference(raw["L0"], raw["L3"]),
             )
         )
     return rows

@@ -24,7 +24,7 @@ from checks import gate, runtimes
 from checks.diagnosis import DiagnosisInput, diagnose
 from checks.render.annotations import build_annotations
 from checks.report import Report
-from checks.sandbox import InstallSpec, Limits, PodSpec, SandboxBackend, SandboxUnavailable, get_backend
+from checks.sandbox import InstallSpec, PodSpec, SandboxBackend, SandboxUnavailable, get_backend
 from checks.workspace import Workspace
 from conduit_suite.result import SuiteResult
 from verifiers.runtime import RuntimeEvidence
@@ -129,14 +129,7 @@ def _evaluate(
         report.error = str(exc)
         return
     profile = runtimes.PROFILES[resolved.runtime]
-    limits = Limits(
-        install_s=cfg.limits.install_s,
-        start_s=cfg.limits.start_s,
-        suite_s=cfg.limits.suite_s,
-        memory_mb=cfg.limits.memory_mb,
-        pids=cfg.limits.pids,
-        log_bytes=cfg.limits.log_kb * 1024,
-    )
+    limits = cfg.limits.limits()
 
     with Workspace(resolved.app_dir) as ws:
         plan = runtimes.install_plan(resolved.runtime, ws.app, cfg.app.install, cfg.app.env)

@@ -1,4 +1,8 @@
-"""`decaycheck serve` (the web service) and `decaycheck worker` (a queue worker)."""
+"""`decaycheck serve` (the web service) and `decaycheck worker` (a queue worker).
+
+Both need the `app` extra; without it they say so (`pip install 'decaycheck[app]'`)
+and exit 2, and so does `decaycheck batch` when DECAYCHECK_REDIS_URL asks for the queue.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +19,13 @@ if TYPE_CHECKING:
 SECRET_VARIABLES = ("DECAYCHECK_PRIVATE_KEY", "DECAYCHECK_WEBHOOK_SECRET")
 
 
+def _needs_app(what: str, exc: ImportError) -> typer.Exit:
+    from checks import extras
+
+    typer.echo(f"error: {extras.missing('app', what, exc)}", err=True)
+    return typer.Exit(2)
+
+
 def _settings() -> Settings:
     """Read the settings, then drop the secrets from the environment so no child process inherits them."""
     from bot.settings import Settings
@@ -28,8 +39,14 @@ def _settings() -> Settings:
 
 
 def _queue_executor(batch: str) -> Executor:
-    from bot.settings import Settings
-    from bot.study import QueueExecutor
+    from checks import extras
+    from checks.study.executors import ExecutorUnavailable
+
+    try:
+        from bot.settings import Settings
+        from bot.study import QueueExecutor
+    except ImportError as exc:
+        raise ExecutorUnavailable(extras.missing("app", "a batch on the App's queue", exc)) from exc
 
     return QueueExecutor(Settings(), batch)
 
@@ -46,9 +63,12 @@ def register(app: typer.Typer) -> None:
         log_level: str = typer.Option("info", help="Logging level."),
     ) -> None:
         """Run the GitHub App's web service (with an in-process queue when no Redis is configured)."""
-        import uvicorn
+        try:
+            import uvicorn
 
-        from bot.web.app import create_app
+            from bot.web.app import create_app
+        except ImportError as exc:
+            raise _needs_app("decaycheck serve", exc) from None
 
         logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
         uvicorn.run(create_app(_settings()), host=host, port=port, log_level=log_level)
@@ -56,7 +76,10 @@ def register(app: typer.Typer) -> None:
     @app.command("worker")
     def _worker(log_level: str = typer.Option("info", help="Logging level.")) -> None:
         """Run one queue worker (needs DECAYCHECK_REDIS_URL)."""
-        from bot.queue import build_worker
+        try:
+            from bot.queue import build_worker
+        except ImportError as exc:
+            raise _needs_app("decaycheck worker", exc) from None
 
         logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
         settings = _settings()

@@ -65,7 +65,7 @@ def test_the_core_dependencies_hold_no_extra() -> None:
 def test_every_command_explains_itself_without_extras(bare: dict[str, str], command: str) -> None:
     proc = cli(bare, command, "--help")
     assert proc.returncode == 0, proc.stderr
-    assert "Usage:" in proc.stdout and command in proc.stdout
+    assert "usage: decaycheck" in proc.stdout and command in proc.stdout
 
 
 def test_verify_diagnose_and_suite_run_without_extras(bare: dict[str, str], tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""Run the benchmarks: `python -m benchmarks [NAME ...]` (all when none named).
+"""Run the benchmarks: `python -m benchmarks [NAME ...] [OPTION ...]` (all when none named).
 
 Each `benchmarks/bench_<name>.py` defines `main(argv: list[str]) -> None` and
 prints its own figures (medians of several runs, ratios where they compare).
@@ -19,15 +19,22 @@ def _names() -> list[str]:
     )
 
 
+def _split(argv: list[str]) -> tuple[list[str], list[str]]:
+    """Benchmark names come first; everything from the first option on is the benchmarks' own arguments."""
+    first = next((i for i, a in enumerate(argv) if a.startswith("-")), len(argv))
+    return argv[:first], argv[first:]
+
+
 def main(argv: list[str]) -> int:
-    wanted = [a for a in argv if not a.startswith("-")] or _names()
+    names, options = _split(argv)
+    wanted = names or _names()
     unknown = sorted(set(wanted) - set(_names()))
     if unknown:
         print(f"unknown benchmark(s): {', '.join(unknown)}; known: {', '.join(_names())}", file=sys.stderr)
         return 2
     for name in wanted:
         print(f"== {name}", flush=True)
-        importlib.import_module(f"benchmarks.bench_{name}").main([a for a in argv if a.startswith("-")])
+        importlib.import_module(f"benchmarks.bench_{name}").main(options)
     return 0
 
 

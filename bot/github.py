@@ -16,7 +16,7 @@ import logging
 import time
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
-from typing import Any
+from typing import Any, Protocol
 
 import httpx
 
@@ -39,6 +39,22 @@ class GitHubError(Exception):
         self.body = body
 
 
+class Clock(Protocol):
+    """Where the client reads the time (rate-limit resets) and waits (backoff, rate limits)."""
+
+    def time(self) -> float: ...
+
+    async def sleep(self, seconds: float) -> None: ...
+
+
+class SystemClock:
+    def time(self) -> float:
+        return time.time()
+
+    async def sleep(self, seconds: float) -> None:
+        await asyncio.sleep(seconds)
+
+
 def _local_locks() -> LockFactory:
     locks: dict[str, asyncio.Lock] = {}
 
@@ -58,7 +74,7 @@ def rate_limit_wait(response: httpx.Response, now: float | None = None) -> float
             return max(0.0, float(retry_after))
     if response.headers.get("x-ratelimit-remaining") == "0" and "x-ratelimit-reset" in response.headers:
         with contextlib.suppress(ValueError):
-            return max(0.0, float(response.headers["x-ratelimit-reset"]) - (now or time.time()))
+            return max(0.0, float(response.headers["x-ratelimit-reset"]) - (time.time() if now is None else now))
     if response.status_code == 429:
         return 60.0
     if "secondary rate limit" in response.text.lower():
@@ -70,9 +86,14 @@ class GitHubClient:
     """One per process; holds the HTTP connection pool and the token cache."""
 
     def __init__(
-        self, settings: Settings, locks: LockFactory | None = None, transport: httpx.AsyncBaseTransport | None = None
+        self,
+        settings: Settings,
+        locks: LockFactory | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        clock: Clock | None = None,
     ) -> None:
         self.settings = settings
+        self.clock: Clock = clock or SystemClock()
         self._http = httpx.AsyncClient(
             base_url=settings.github_api_url,
             timeout=30.0,
@@ -106,19 +127,19 @@ class GitHubClient:
                 if attempt >= s.http_retries:
                     raise
                 log.warning("github %s %s: %s (retrying)", method, url, exc)
-                await asyncio.sleep(s.http_backoff_s * 2**attempt)
+                await self.clock.sleep(s.http_backoff_s * 2**attempt)
                 attempt += 1
                 continue
             GITHUB_REQUESTS.labels(method=method, status=str(response.status_code)).inc()
             if response.is_success:
                 return response
-            wait = rate_limit_wait(response)
+            wait = rate_limit_wait(response, self.clock.time())
             if wait is not None and attempt < s.http_retries:
                 wait = min(wait, s.http_max_wait_s)
                 log.warning("github rate limit on %s %s; waiting %.1fs", method, url, wait)
-                await asyncio.sleep(wait)
+                await self.clock.sleep(wait)
             elif response.status_code >= 500 and attempt < s.http_retries:
-                await asyncio.sleep(s.http_backoff_s * 2**attempt)
+                await self.clock.sleep(s.http_backoff_s * 2**attempt)
             else:
                 raise GitHubError(response.status_code, method, url, response.text)
             attempt += 1

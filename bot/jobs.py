@@ -160,14 +160,18 @@ def nothing_to_evaluate(checkout: Path, config_path: str) -> str | None:
     return f"no {config_path} and none of {names} at the repository root"
 
 
-def _evaluate_blocking(checkout: Path, sandbox: str | None, stop: threading.Event) -> Any:
+def _evaluate_blocking(ctx: AppContext, run_id: str, checkout: Path, stop: threading.Event) -> Any:
     from checks.pipeline import evaluate
 
-    def on_progress(*_args: Any, **_kwargs: Any) -> None:
+    hook = ctx.settings.progress_hook
+
+    def on_progress(message: str) -> None:
+        if hook is not None:
+            hook(run_id, message)
         if stop.is_set():
             raise Superseded()
 
-    return evaluate(checkout, sandbox=sandbox, on_progress=on_progress)
+    return evaluate(checkout, sandbox=ctx.settings.sandbox, on_progress=on_progress)
 
 
 async def _watch_supersede(ctx: AppContext, run: dict[str, Any], stop: threading.Event) -> None:
@@ -251,7 +255,7 @@ async def _evaluate_run(ctx: AppContext, run: dict[str, Any]) -> str:
         checkout = await asyncio.to_thread(fetch_commit, run["clone_url"], run["head_sha"], token, workdir / "repo")
         del token
         reason = nothing_to_evaluate(checkout, ctx.settings.config_path)
-        report = None if reason else await asyncio.to_thread(_evaluate_blocking, checkout, ctx.settings.sandbox, stop)
+        report = None if reason else await asyncio.to_thread(_evaluate_blocking, ctx, run_id, checkout, stop)
     except Superseded:
         return "cancelled"
     except asyncio.CancelledError:

@@ -40,6 +40,16 @@ class InProcessQueue:
         self._tasks: set[asyncio.Task[Any]] = set()
         self._slots = asyncio.Semaphore(concurrency)
 
+    @property
+    def job_ids(self) -> frozenset[str]:
+        """Every job id ever queued here."""
+        return frozenset(self._seen)
+
+    @property
+    def idle(self) -> bool:
+        """No job queued or running (a job a running job queues counts before that one ends)."""
+        return not self._tasks
+
     async def enqueue(self, function: str, argument: Any, job_id: str) -> bool:
         if job_id in self._seen:
             return False

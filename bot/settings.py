@@ -6,11 +6,12 @@ configure the App the same way (see docs/github-app.md for each variable).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, ImportString, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -46,6 +47,11 @@ class Settings(BaseSettings):
     http_max_wait_s: float = Field(default=60.0, description="Longest wait honoured for a rate-limit reset.")
     token_refresh_margin_s: int = Field(
         default=300, description="Installation tokens are renewed this long before expiry."
+    )
+    progress_hook: ImportString[Callable[[str, str], None]] | None = Field(
+        default=None,
+        description="`module:function` called as function(run_id, message) at every progress step of an "
+        "evaluation, in the worker's evaluation thread.",
     )
 
     @model_validator(mode="after")

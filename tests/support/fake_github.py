@@ -123,22 +123,21 @@ def check_run_violations(body: Any, kind: str) -> list[str]:
 class FakeGitHub:
     """Start with `with FakeGitHub(app_id, public_pem, root) as gh:`; `gh.url` is its API root."""
 
-    def __init__(
-        self, app_id: str, public_key_pem: str, root: Path, *, token_ttl_s: int = 3600, write_delay_s: float = 0.0
-    ) -> None:
+    def __init__(self, app_id: str, public_key_pem: str, root: Path, *, token_ttl_s: int = 3600) -> None:
         self.app_id = app_id
         self.public_key_pem = public_key_pem
         self.root = root
         self.git_root = root / "git"
         self.git_root.mkdir(parents=True, exist_ok=True)
         self.token_ttl_s = token_ttl_s
-        self.write_delay_s = write_delay_s
         self.tokens: dict[str, tuple[int, float]] = {}
         self.installations: set[int] = set()
         self.check_runs: dict[int, dict[str, Any]] = {}
         self.requests: list[Recorded] = []
         self.faults: list[Fault] = []
         self.rejections: list[tuple[str, list[str]]] = []
+        self.writes_open = threading.Event()  # cleared: Checks API writes wait until a test sets it
+        self.writes_open.set()
         self.max_parallel_writes: dict[int, int] = {}
         self._writes: dict[int, int] = {}
         self._ids = itertools.count(1000)
@@ -165,9 +164,8 @@ class FakeGitHub:
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [sock]}, daemon=True)
         self._thread.start()
-        deadline = time.time() + 10
-        while not self._server.started and time.time() < deadline:
-            time.sleep(0.02)
+        server = self._server
+        wait_until(lambda: server.started, 30, 0.02, "the fake GitHub to start")
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -347,8 +345,8 @@ class FakeGitHub:
                 fake._writes[who] = fake._writes.get(who, 0) + 1
                 fake.max_parallel_writes[who] = max(fake.max_parallel_writes.get(who, 0), fake._writes[who])
             try:
-                if fake.write_delay_s:
-                    await asyncio.sleep(fake.write_delay_s)
+                if not fake.writes_open.is_set():
+                    await asyncio.to_thread(fake.writes_open.wait, 120)
                 try:
                     body = json.loads(await request.body())
                 except ValueError:

@@ -29,6 +29,8 @@ from pathlib import Path
 
 import httpx
 
+from tests.support.services import PG_HOST, PG_PORT, PG_USER
+
 REPO = Path(__file__).resolve().parents[2]
 CACHE = Path(os.environ.get("DECAYCHECK_TEST_CACHE", REPO / ".decaycheck-cache"))
 VENVS = CACHE / "venvs"
@@ -171,8 +173,8 @@ def running_app(
 
 
 @contextlib.contextmanager
-def postgres_database(host: str = "127.0.0.1", port: int = 5432, user: str = "postgres") -> Iterator[str]:
-    """A uniquely named, empty database on the local PostgreSQL; yields its URL, drops it at the end."""
+def postgres_database(host: str = PG_HOST, port: int = PG_PORT, user: str = PG_USER) -> Iterator[str]:
+    """A uniquely named, empty database on the test PostgreSQL (tests/support/services.py); yields its URL, drops it at the end."""
     name = f"decaycheck_{os.getpid()}_{time.monotonic_ns() % 10**9}"
     conn = ["-h", host, "-p", str(port), "-U", user]
     _run(["createdb", *conn, name], "createdb")

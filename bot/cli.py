@@ -16,13 +16,15 @@ def app_commands(commands: Commands) -> None:
     serve = command(
         commands,
         "serve",
-        "bot.commands:serve",
         "Run the GitHub App's web service (with an in-process queue when no Redis is configured).",
+        target="bot.commands:serve",
     )
     serve.add_argument("--host", default="127.0.0.1", help="Address to bind (default 127.0.0.1).")
     serve.add_argument("--port", type=int, default=8000, help="Port to bind (default 8000).")
     serve.add_argument("--log-level", default="info", help="Logging level (default info).")
-    worker = command(commands, "worker", "bot.commands:worker", "Run one queue worker (needs DECAYCHECK_REDIS_URL).")
+    worker = command(
+        commands, "worker", "Run one queue worker (needs DECAYCHECK_REDIS_URL).", target="bot.commands:worker"
+    )
     worker.add_argument("--log-level", default="info", help="Logging level (default info).")
 
 

@@ -25,11 +25,12 @@ DESCRIPTION = "Evaluate agent-written backend code: behaviour, structure, root c
 
 
 def command(
-    commands: Commands, name: str, target: str, help: str, description: str | None = None
+    commands: Commands, name: str, help: str, description: str | None = None, *, target: str | None = None
 ) -> argparse.ArgumentParser:
-    """A sub-command whose `main(args) -> int` is `target` ("module:function"), imported when it runs."""
+    """A sub-command whose `main(args) -> int` is `target` ("module:function", by default
+    `checks.commands.<name>:main`), imported only when it runs."""
     parser = commands.add_parser(name, help=help, description=description or help)
-    parser.set_defaults(target=target)
+    parser.set_defaults(target=target or f"checks.commands.{name}:main")
     return parser
 
 
@@ -40,23 +41,26 @@ def positive(text: str) -> int:
     return value
 
 
+def _checkout(parser: argparse.ArgumentParser, what: str) -> None:
+    """PATH and --config: a checkout and the config that describes it."""
+    parser.add_argument("path", type=Path, metavar="PATH", help=what)
+    parser.add_argument("--config", type=Path, help="Config file instead of .github/decaycheck.yml.")
+
+
 def _evaluation_commands(commands: Commands) -> None:
     run = command(
         commands,
         "run",
-        "checks.commands.run:main",
         "One full evaluation of a checkout, as the Check Run reports it.",
         "Build, start and test the app in a sandbox; verify its constraints; diagnose; apply the gate.",
     )
-    run.add_argument("path", type=Path, metavar="PATH", help="Checkout of the repository to evaluate.")
-    run.add_argument("--config", type=Path, help="Config file instead of .github/decaycheck.yml.")
+    _checkout(run, "Checkout of the repository to evaluate.")
     run.add_argument("--json", dest="json_out", type=Path, help="Write the report JSON to this file.")
     run.add_argument("--sandbox", help="local (default) or docker.")
 
     suite = command(
         commands,
         "suite",
-        "checks.commands.suite:main",
         "Run the compat or strict suite against a running server.",
     )
     suite.add_argument("--base-url", required=True, help="Server root, e.g. http://127.0.0.1:8080.")
@@ -69,12 +73,10 @@ def _evaluation_commands(commands: Commands) -> None:
     verify = command(
         commands,
         "verify",
-        "checks.commands.verify:main",
         "Structural findings alone, for the constraints a repository declares.",
         "Check the code against its declared framework, architecture, database and ORM.",
     )
-    verify.add_argument("path", type=Path, metavar="PATH", help="Repository checkout to verify.")
-    verify.add_argument("--config", type=Path, help="Config file instead of .github/decaycheck.yml.")
+    _checkout(verify, "Repository checkout to verify.")
     verify.add_argument("--level", help="The study's level: L0, L1, L2 or L3.")
     verify.add_argument("--framework", help="flask|fastapi|django|aiohttp|express|fastify|hono|koa")
     verify.add_argument("--architecture", help="clean|none")
@@ -85,7 +87,6 @@ def _evaluation_commands(commands: Commands) -> None:
     diagnose = command(
         commands,
         "diagnose",
-        "checks.commands.diagnose:main",
         "Diagnose the root causes of a failed evaluation from recorded evidence.",
     )
     diagnose.add_argument(
@@ -97,7 +98,6 @@ def _evaluation_commands(commands: Commands) -> None:
     batch = command(
         commands,
         "batch",
-        "checks.commands.batch:main",
         "Evaluate many checkouts K times each and write the study's tables and report.html.",
     )
     batch.add_argument("source_path", type=Path, metavar="SOURCE", help="Folder of checkouts, or a YAML/CSV manifest.")

@@ -9,12 +9,6 @@ pydantic-settings); `decaycheck[docker]` adds the Docker sandbox.
 
 from __future__ import annotations
 
-EXTRAS: dict[str, str] = {
-    "app": "the GitHub App (serve, worker, batch on the App's queue)",
-    "docker": "the Docker sandbox",
-}
-
-
 def missing(extra: str, what: str, exc: ImportError) -> str:
     """The message for `what` failing to import a module of `extra`: which module, and what to install."""
     module = exc.name or str(exc)

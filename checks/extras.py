@@ -9,6 +9,7 @@ pydantic-settings); `decaycheck[docker]` adds the Docker sandbox.
 
 from __future__ import annotations
 
+
 def missing(extra: str, what: str, exc: ImportError) -> str:
     """The message for `what` failing to import a module of `extra`: which module, and what to install."""
     module = exc.name or str(exc)

@@ -30,20 +30,27 @@ def paint(text: str, colour: str, *, on: bool) -> str:
     return f"\033[{COLOURS[colour]}m{text}\033[0m" if on else text
 
 
-def colour_on(stream: object = None) -> bool:
-    stream = stream or sys.stdout
-    return bool(getattr(stream, "isatty", lambda: False)()) and "NO_COLOR" not in os.environ
+def colour_on() -> bool:
+    return sys.stdout.isatty() and "NO_COLOR" not in os.environ
+
+
+# What a server sends (error texts, values) reaches the terminal: control characters become U+FFFD.
+_CONTROLS = dict.fromkeys([*range(32), *range(127, 160)], "\ufffd")
+
+
+def safe(text: str) -> str:
+    """`text` without terminal control characters (escape sequences, carriage returns, line breaks)."""
+    return text.translate(_CONTROLS)
 
 
 def render(result: SuiteResult, *, colour: bool = False) -> str:
     """One row per request: name, method, path template, status, passed/total."""
     rows = [("request", "method", "path", "status", "passed")]
     for r in result.requests:
-        rows.append(
-            (r.name, r.method, r.path, str(r.status) if r.status is not None else "none", f"{r.passed}/{r.total}")
-        )
+        status = str(r.status) if r.status is not None else "none"
+        rows.append((safe(r.name), safe(r.method), safe(r.path), status, f"{r.passed}/{r.total}"))
     widths = [max(len(row[i]) for row in rows) for i in range(5)]
-    lines = [f"{result.suite} suite against {result.base_url}{result.api_prefix}"]
+    lines = [safe(f"{result.suite} suite against {result.base_url}{result.api_prefix}")]
     for index, row in enumerate(rows):
         cells = [c.ljust(w) if i < 3 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths))]
         line = "  ".join(cells).rstrip()
@@ -120,15 +127,12 @@ def main(args: argparse.Namespace) -> int:
             args.suite_name, args.base_url, args.api_prefix, timeout=args.timeout, deadline=args.deadline
         )
     except (UsageError, SuiteError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {safe(str(exc))}", file=sys.stderr)
         return 2
     colour = colour_on()
-    out = [
-        render(result, colour=colour),
-        *failure_lines(result),
-        totals(result, colour=colour),
-        *aspect_summary(result),
-    ]
+    failures = [safe(line) for line in failure_lines(result)]
+    aspects = [safe(line) for line in aspect_summary(result)]
+    out = [render(result, colour=colour), *failures, totals(result, colour=colour), *aspects]
     print("\n".join(out))
     if args.json_path is not None:
         args.json_path.write_text(json.dumps(result.summary(), indent=2))

@@ -36,10 +36,10 @@ def choose_constraints(
     framework = framework or declared.framework
     if level is not None:
         base = Constraints.from_level(
-            level,
+            level,  # type: ignore[arg-type]
             framework=framework,  # type: ignore[arg-type]
-            database=database or declared.database or "postgresql",
-        )  # type: ignore[arg-type]
+            database=database or declared.database or "postgresql",  # type: ignore[arg-type]
+        )
         if base.orm is not None and framework is None:
             base = base.model_copy(update={"orm": "sequelize" if runtime == "node" else "sqlalchemy"})
     else:

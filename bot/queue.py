@@ -73,10 +73,6 @@ class InProcessQueue:
         except Exception:
             log.exception("job %s failed", job_id)
 
-    async def drain(self) -> None:
-        while self._tasks:
-            await asyncio.gather(*list(self._tasks), return_exceptions=True)
-
     async def aclose(self) -> None:
         for task in list(self._tasks):
             task.cancel()

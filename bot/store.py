@@ -39,8 +39,6 @@ class Store(Protocol):
     async def swap_latest(self, pr_key: str, run_id: str) -> str | None:
         """Make `run_id` the PR's current run and return the one it replaces."""
 
-    async def latest(self, pr_key: str) -> str | None: ...
-
     async def active_runs(self) -> list[str]: ...
 
     async def set_active(self, run_id: str, active: bool) -> None: ...
@@ -92,9 +90,6 @@ class MemoryStore:
     async def swap_latest(self, pr_key: str, run_id: str) -> str | None:
         previous, self._latest[pr_key] = self._latest.get(pr_key), run_id
         return previous
-
-    async def latest(self, pr_key: str) -> str | None:
-        return self._latest.get(pr_key)
 
     async def active_runs(self) -> list[str]:
         return sorted(self._active)
@@ -152,10 +147,6 @@ class RedisStore:
         previous = await self.redis.getset(self._k("latest", pr_key), run_id)
         await self.redis.expire(self._k("latest", pr_key), RUN_TTL_S)
         return previous.decode() if previous else None
-
-    async def latest(self, pr_key: str) -> str | None:
-        raw = await self.redis.get(self._k("latest", pr_key))
-        return raw.decode() if raw else None
 
     async def active_runs(self) -> list[str]:
         return sorted(m.decode() for m in await self.redis.smembers(self._k("active")))

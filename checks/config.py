@@ -14,6 +14,8 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from checks import defaults
+from checks.sandbox.base import Limits
 from conduit_suite.aspects import ASPECT_NAMES
 from verifiers.constraints import NODE_FRAMEWORKS, Architecture, Constraints, Database, Framework, Level, Orm
 
@@ -22,7 +24,6 @@ CONFIG_PATH = Path(".github/decaycheck.yml")
 Runtime = Literal["python", "node"]
 SuiteName = Literal["compat", "strict"]
 
-DEFAULT_PORTS: dict[str, int] = {"python": 8080, "node": 3000}
 # Manifest files that identify a runtime, in the order they are looked for.
 RUNTIME_MANIFESTS: tuple[tuple[str, Runtime], ...] = (
     ("requirements.txt", "python"),
@@ -56,10 +57,10 @@ class AppConfig(_Strict):
     path: str = "."
     runtime: Runtime | None = None
     install: str | None = Field(default=None, description="Shell command; the runtime's default when absent.")
-    start: str = "./run.sh"
-    port: int | None = Field(default=None, ge=1, le=65535)
-    api_prefix: str = "/api"
-    health_path: str = "/api/health-check"
+    start: str = defaults.START
+    port: int | None = Field(default=None, ge=1, le=65535, description="The runtime's default port when absent.")
+    api_prefix: str = defaults.API_PREFIX
+    health_path: str = defaults.HEALTH_PATH
     env: dict[str, str] = Field(default_factory=dict)
 
     @field_validator("env", mode="before")
@@ -101,18 +102,26 @@ class GateConfig(_Strict):
 
 
 class LimitsConfig(_Strict):
-    install_s: float = Field(default=600, gt=0)
-    start_s: float = Field(default=60, gt=0)
-    suite_s: float = Field(default=120, gt=0)
-    memory_mb: int = Field(default=2048, ge=64)
-    pids: int = Field(default=512, ge=16)
-    log_kb: int = Field(default=1024, ge=1)
+    install_s: float = Field(default=defaults.INSTALL_S, gt=0)
+    start_s: float = Field(default=defaults.START_S, gt=0)
+    suite_s: float = Field(default=defaults.SUITE_S, gt=0)
+    memory_mb: int = Field(default=defaults.MEMORY_MB, ge=64)
+    pids: int = Field(default=defaults.PIDS, ge=16)
+    log_kb: int = Field(default=defaults.LOG_KB, ge=1)
+
+    def limits(self) -> Limits:
+        """The bounds as the sandbox backends take them."""
+        return Limits(**self.model_dump(exclude={"log_kb"}), log_bytes=self.log_kb * 1024)
+
+
+def _default_suites() -> list[SuiteName]:
+    return [defaults.SUITE]
 
 
 class RepoConfig(_Strict):
     constraints: ConstraintsConfig = Field(default_factory=ConstraintsConfig)
     app: AppConfig = Field(default_factory=AppConfig)
-    suites: list[SuiteName] = Field(default=["compat"], min_length=1)  # copied for each config
+    suites: list[SuiteName] = Field(default_factory=_default_suites, min_length=1)
     gate: GateConfig = Field(default_factory=GateConfig)
     limits: LimitsConfig = Field(default_factory=LimitsConfig)
 
@@ -120,7 +129,7 @@ class RepoConfig(_Strict):
         """`level` expands through the study's ladder; explicit keys override it."""
         c = self.constraints
         if c.level is not None:
-            base = Constraints.from_level(c.level, framework=c.framework, database=c.database or "postgresql")
+            base = Constraints.from_level(c.level, framework=c.framework, database=c.database or defaults.DATABASE)
         else:
             base = Constraints(framework=c.framework)
         overrides = {
@@ -132,7 +141,7 @@ class RepoConfig(_Strict):
 
     def database(self) -> Database:
         """The engine the pod provides: the declared one, PostgreSQL by default."""
-        return self.declared_constraints().database or "postgresql"
+        return self.declared_constraints().database or defaults.DATABASE
 
 
 class Resolved(BaseModel):
@@ -203,7 +212,7 @@ def resolve(repo: Path, config_file: Path | None = None) -> Resolved:
         source=str(source) if source.exists() else None,
         app_dir=app_dir,
         runtime=runtime,
-        port=cfg.app.port or DEFAULT_PORTS[runtime],
+        port=cfg.app.port or defaults.PORTS[runtime],
         database=cfg.database(),
         constraints=cfg.declared_constraints(),
     )

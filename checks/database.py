@@ -75,10 +75,6 @@ class PostgresBinaries:
     bindir: Path
     version: str  # e.g. "15.20"
 
-    @property
-    def major(self) -> str:
-        return self.version.split(".")[0]
-
 
 def find_postgres() -> PostgresBinaries:
     """The PostgreSQL server binaries on this host (initdb, postgres, psql in one folder)."""

@@ -24,7 +24,7 @@ from checks import gate, runtimes
 from checks.diagnosis import DiagnosisInput, diagnose
 from checks.render.annotations import build_annotations
 from checks.report import Report
-from checks.sandbox import InstallSpec, Limits, PodSpec, SandboxUnavailable, get_backend
+from checks.sandbox import InstallSpec, PodSpec, SandboxBackend, SandboxUnavailable, get_backend
 from checks.workspace import Workspace
 from conduit_suite.result import SuiteResult
 from verifiers.runtime import RuntimeEvidence
@@ -65,9 +65,17 @@ class _Clock:
 
 
 def evaluate(
-    repo: Path, *, config_file: Path | None = None, on_progress: Progress | None = None, sandbox: str | None = None
+    repo: Path,
+    *,
+    config_file: Path | None = None,
+    on_progress: Progress | None = None,
+    sandbox: str | SandboxBackend | None = None,
 ) -> Report:
-    """The report for the checkout at `repo` (see module docstring for what never raises)."""
+    """The report for the checkout at `repo` (see module docstring for what never raises).
+
+    `sandbox` names a backend (`checks.sandbox.BACKENDS`; default `$DECAYCHECK_SANDBOX`, else local)
+    or is one: any `SandboxBackend`, such as the scripted one the pipeline's tests use.
+    """
     say = _reporter(on_progress)
     clock = _Clock()
     report = Report(repo_path=str(repo))
@@ -99,7 +107,12 @@ def evaluate(
 
 
 def _evaluate(
-    repo: Path, resolved: config_mod.Resolved, report: Report, clock: _Clock, say: Progress, sandbox: str | None
+    repo: Path,
+    resolved: config_mod.Resolved,
+    report: Report,
+    clock: _Clock,
+    say: Progress,
+    sandbox: str | SandboxBackend | None,
 ) -> None:
     cfg = resolved.config
     report.constraints = resolved.constraints.declared()
@@ -109,21 +122,14 @@ def _evaluate(
         f"{resolved.database}, suites {', '.join(cfg.suites)}"
     )
     try:
-        backend = get_backend(sandbox)
+        backend = sandbox if isinstance(sandbox, SandboxBackend) else get_backend(sandbox)
         backend.check()
         runtimes.check_host(resolved.runtime, resolved.app_dir)
     except (SandboxUnavailable, runtimes.RuntimeUnavailable) as exc:
         report.error = str(exc)
         return
     profile = runtimes.PROFILES[resolved.runtime]
-    limits = Limits(
-        install_s=cfg.limits.install_s,
-        start_s=cfg.limits.start_s,
-        suite_s=cfg.limits.suite_s,
-        memory_mb=cfg.limits.memory_mb,
-        pids=cfg.limits.pids,
-        log_bytes=cfg.limits.log_kb * 1024,
-    )
+    limits = cfg.limits.limits()
 
     with Workspace(resolved.app_dir) as ws:
         plan = runtimes.install_plan(resolved.runtime, ws.app, cfg.app.install, cfg.app.env)
@@ -184,10 +190,13 @@ def _evaluate(
             full_log = _relative_paths(pod.server_log or pod.server_log_tail)
             evidence = report.evidence = pod.evidence
             results = [SuiteResult.model_validate(s) for s in pod.suites]
-            if pod.startup == "ok" and not results:
-                report.error = "the suite runner failed: " + "; ".join(f"{k}: {v}" for k, v in pod.suite_errors.items())
-            elif pod.suite_errors:
+            if pod.suite_errors:
                 say("suite errors: " + "; ".join(f"{k}: {v[:200]}" for k, v in pod.suite_errors.items()))
+            if pod.startup == "ok" and (pod.suite_errors or not results):
+                # A configured suite that did not run leaves the gate nothing to judge it by: the results
+                # of those that ran are kept, but the evaluation was not carried out in full.
+                errors = pod.suite_errors or {"suites": "none ran"}
+                report.error = "the suite runner failed: " + "; ".join(f"{k}: {v}" for k, v in errors.items())
             if pod.app_exit_code is not None and pod.startup == "ok":
                 exited = f"\n[the server exited with code {pod.app_exit_code} during the suite]"
                 report.server_log_tail += exited

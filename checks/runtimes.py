@@ -2,8 +2,12 @@
 
 A profile is data: the commands of the install step (run in the sandbox with
 network), the environment both steps share, and the host folders the sandbox
-must see read-only for the toolchain to work. Sandbox backends read profiles;
-they never branch on the runtime themselves.
+must see read-only for the toolchain to work. Sandbox backends read profiles,
+and branch on the runtime only where a runtime needs something of the backend
+itself: the Docker backend picks the runtime's image and fetches uv into a
+Python image; the local backend bounds memory by address space (its fallback
+without cgroups) for Python only, since V8 reserves large address ranges. A
+new runtime is a profile here plus an image in `checks.sandbox.docker_images`.
 """
 
 from __future__ import annotations
@@ -37,7 +41,6 @@ class InstallPlan:
 @dataclass(frozen=True)
 class RuntimeProfile:
     name: str
-    default_port: int
     # Shell commands run before the install command (e.g. creating the venv).
     prepare: tuple[str, ...]
     # (manifest file, install command) pairs: the first whose file exists wins.
@@ -69,7 +72,6 @@ class RuntimeProfile:
 
 PYTHON = RuntimeProfile(
     name="python",
-    default_port=8080,
     prepare=("{uv} venv -q --python {python} .venv",),
     default_install=(
         ("requirements.txt", "uv pip install -r requirements.txt"),
@@ -97,7 +99,6 @@ PYTHON = RuntimeProfile(
 
 NODE = RuntimeProfile(
     name="node",
-    default_port=3000,
     prepare=(),
     default_install=(
         ("package-lock.json", "npm ci --no-audit --no-fund"),

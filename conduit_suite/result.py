@@ -12,60 +12,82 @@ the request whose missing capture made it fail and `unset` the variables:
 such an assertion still counts as failed, but it is a consequence of that
 request, and when the missing value was the expected one it was never
 compared (its `expected` shows the `{{name}}` it needed, `actual` is None).
+
+They are standard dataclasses, so that running a suite does not load pydantic
+(a tenth of a second of every `decaycheck suite`); pydantic still validates
+them wherever they cross a boundary: `model_validate` here (the pod's JSON),
+and as fields of the report's models.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any, Self
 
-from pydantic import BaseModel, Field
+
+def _doc(text: str, **kwargs: Any) -> Any:
+    """A dataclass field with a description, as `pydantic._doc("", description=...)` gives one."""
+    return field(metadata={"description": text}, **kwargs)
 
 
-class AssertionFailure(BaseModel):
+class _Plain:
+    """The part of pydantic's model interface these results offer."""
+
+    def model_dump(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)  # type: ignore[call-overload]
+
+    @classmethod
+    def model_validate(cls, data: Any) -> Self:
+        """A result from its JSON form (as the pod returns it), validated by pydantic."""
+        from pydantic import TypeAdapter
+
+        return TypeAdapter(cls).validate_python(data)
+
+
+@dataclass(kw_only=True)
+class AssertionFailure(_Plain):
     """One assertion that did not hold, with enough context to explain it."""
 
-    id: str = Field(default="", description="Stable id '<request name>: <assertion text>'.")
-    assertion: str = Field(description="Human-readable statement, e.g. 'user has token'.")
-    operation: str = Field(description="OpenAPI operationId the assertion checks, e.g. 'Login'.")
+    id: str = ""  # Stable id '<request name>: <assertion text>'.
+    assertion: str  # Human-readable statement, e.g. 'user has token'.
+    operation: str  # OpenAPI operationId the assertion checks, e.g. 'Login'.
     expected: Any = None
     actual: Any = None
-    kind: str = Field(default="", description="Assertion kind, e.g. 'equals', 'schema', 'status'.")
-    aspect: str | None = Field(default=None, description="The aspect it belongs to (conduit_suite.aspects).")
-    cites: str | None = Field(default=None, description="The rule it follows, e.g. 'behaviour:errors.envelope'.")
-    blocked_by: str | None = Field(
-        default=None, description="The earlier request whose capture this needed and never got; None when judged."
-    )
-    unset: list[str] = Field(default_factory=list, description="The variables it needed that were never set.")
+    kind: str = ""  # Assertion kind, e.g. 'equals', 'schema', 'status'.
+    aspect: str | None = None  # The aspect it belongs to (conduit_suite.aspects).
+    cites: str | None = None  # The rule it follows, e.g. 'behaviour:errors.envelope'.
+    blocked_by: str | None = None  # The earlier request whose capture this needed and never got; None when judged.
+    unset: list[str] = field(default_factory=list)  # The variables it needed that were never set.
 
 
-class RequestResult(BaseModel):
+@dataclass(kw_only=True)
+class RequestResult(_Plain):
     """One request of a suite as it ran."""
 
     name: str
     operation: str
     method: str
-    path: str = Field(description="Path template including the API prefix, e.g. /api/articles/{slug}.")
-    url: str = Field(default="", description="The concrete URL requested.")
-    status: int | None = Field(description="HTTP status, or None when no response arrived.")
-    error: str | None = Field(default=None, description="Transport error (timeout, refused), if any.")
+    path: str  # Path template including the API prefix, e.g. /api/articles/{slug}.
+    url: str = ""  # The concrete URL requested.
+    status: int | None  # HTTP status, or None when no response arrived.
+    error: str | None = None  # Transport error (timeout, refused), if any.
     elapsed_ms: float = 0.0
-    server_ms: float | None = Field(default=None, description="Server-reported time (Server-Timing), if any.")
+    server_ms: float | None = None  # Server-reported time (Server-Timing), if any.
     passed: int
     total: int
-    failures: list[AssertionFailure] = Field(default_factory=list)
-    response_excerpt: str = Field(default="", description="Start of the response body, for diagnosis.")
-    sent_auth: bool = Field(default=False, description="Whether an Authorization header was sent.")
-    depends_on: list[str] = Field(
-        default_factory=list, description="Names of earlier requests whose captures this one used."
-    )
-    blocked_by: list[str] = Field(
-        default_factory=list, description="Those of depends_on whose capture was unset when this request was sent."
-    )
-    aspects: dict[str, int] = Field(default_factory=dict, description="Assertions per aspect (passed ones included).")
-    operations: dict[str, int] = Field(default_factory=dict, description="Assertions per operation they check.")
+    failures: list[AssertionFailure] = field(default_factory=list)
+    response_excerpt: str = ""  # Start of the response body, for diagnosis.
+    sent_auth: bool = False  # Whether an Authorization header was sent.
+    depends_on: list[str] = field(default_factory=list)  # Names of earlier requests whose captures this one used.
+    # Those of depends_on whose capture was unset when this request was sent.
+    blocked_by: list[str] = field(default_factory=list)
+    aspects: dict[str, int] = field(default_factory=dict)  # Assertions per aspect (passed ones included).
+    operations: dict[str, int] = field(default_factory=dict)  # Assertions per operation they check.
 
 
-class SuiteResult(BaseModel):
+@dataclass(kw_only=True)
+class SuiteResult(_Plain):
     """The outcome of one suite against one server."""
 
     suite: str

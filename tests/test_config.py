@@ -138,3 +138,24 @@ def test_app_path_must_be_a_folder_inside_the_repo(tmp_path: Path) -> None:
     _repo(tmp_path / "repo", "app: {path: nope}\n")
     with pytest.raises(ConfigError, match="not a folder"):
         resolve(tmp_path / "repo")
+
+
+def test_every_default_has_one_source_and_the_docs_quote_it() -> None:
+    """The config, the sandbox specs and docs/design.md agree on the defaults of checks/defaults.py."""
+    import re
+
+    import yaml
+
+    from checks import defaults
+    from checks.config import LimitsConfig, RepoConfig
+    from checks.sandbox.base import Limits, PodSpec
+
+    assert LimitsConfig().limits() == Limits()
+    assert Limits().log_bytes == defaults.LOG_KB * 1024 and Limits().install_s == defaults.INSTALL_S
+    app, pod = RepoConfig().app, PodSpec(runtime="python")
+    assert (app.start, app.api_prefix, app.health_path) == (pod.start, pod.api_prefix, pod.health_path)
+    assert (RepoConfig().suites, RepoConfig().database()) == (pod.suites, pod.database)
+    assert resolve(Path(__file__).parent / "apps" / "flask").port == pod.port == defaults.PORTS["python"]
+    design = (Path(__file__).resolve().parent.parent / "docs" / "design.md").read_text()
+    documented = yaml.safe_load(re.search(r"^limits: \{.*\}", design, re.M)[0])["limits"]
+    assert documented == LimitsConfig().model_dump()

@@ -15,11 +15,11 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from checks.cli import app as cli
+from checks.cli import main as cli
 from checks.diagnosis.scoring import label, score
 from checks.pipeline import evaluate
+from tests.support.cli import CliRunner
 from tests.support.variants import Variant, load_all
 
 pytestmark = pytest.mark.slow

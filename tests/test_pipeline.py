@@ -13,15 +13,15 @@ import sys
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 from checks import gate
-from checks.cli import app as cli
+from checks.cli import main as cli
 from checks.config import GateConfig
 from checks.pipeline import evaluate
 from checks.render.common import resource_of, title
 from checks.render.markdown import markdown
 from checks.report import Report
+from tests.support.cli import CliRunner
 from tests.support.fake_github import wait_until
 
 pytestmark = pytest.mark.slow

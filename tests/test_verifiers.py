@@ -13,9 +13,8 @@ import re
 import shutil
 from pathlib import Path
 
-from typer.testing import CliRunner
-
-from checks.cli import app as cli
+from checks.cli import main as cli
+from tests.support.cli import CliRunner
 from verifiers import Constraints, RuntimeEvidence, verify
 from verifiers.parse_js import parse_js
 from verifiers.parse_python import parse_python

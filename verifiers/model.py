@@ -46,7 +46,6 @@ class Call:
     line: int
     column: int
     first_string: str | None = None
-    first_is_string: bool = False
     keywords: tuple[str, ...] = ()
     conditions: tuple[str, ...] = ()
 

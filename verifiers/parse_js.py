@@ -194,7 +194,6 @@ def _call(node: Node, out: SourceFile) -> None:
             line=row + 1,
             column=col + 1,
             first_string=first_string,
-            first_is_string=first_string is not None,
             keywords=tuple(keywords),
             conditions=_conditions(node),
         )

@@ -261,7 +261,6 @@ class _Collector:
                 line=line,
                 column=col,
                 first_string=first_string,
-                first_is_string=first_string is not None,
                 keywords=keywords,
                 conditions=conditions,
             )

@@ -13,15 +13,15 @@ tables), 2 the batch could not run (bad source, folder holding another batch).
 
 from __future__ import annotations
 
+import argparse
 import os
 import signal
-from pathlib import Path
 
-import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from checks.cli import load
 from checks.study import executors, source
 from checks.study.batch import BatchError, run_batch
 from checks.study.tables import Tables
@@ -47,65 +47,56 @@ def summary_table(built: Tables) -> Table:
     return table
 
 
-def register(app: typer.Typer) -> None:
-    @app.command("batch")
-    def batch(
-        source_path: Path = typer.Argument(..., metavar="SOURCE", help="Folder of checkouts, or a YAML/CSV manifest."),
-        trials: int = typer.Option(1, "--trials", "-k", min=1, help="Trials (evaluations) of each checkout."),
-        workers: int = typer.Option(1, "--workers", "-n", min=1, help="Evaluations at once on this machine."),
-        out: Path = typer.Option(..., "--out", help="Folder for runs.jsonl, tables.json, the CSVs and report.html."),
-        resume: bool = typer.Option(False, "--resume", help="Continue the batch in --out: run only what is missing."),
-        sandbox: str | None = typer.Option(None, "--sandbox", help="local (default) or docker."),
-        local: bool = typer.Option(False, "--local", help="Evaluate here even when DECAYCHECK_REDIS_URL is set."),
-    ) -> None:
-        """Evaluate many checkouts K times each and write the study's tables and report.html."""
-        err = Console(stderr=True, highlight=False)
-        try:
-            checkouts = source.load(source_path)
-        except source.SourceError as exc:
-            err.print(f"[red]error:[/red] {escape(str(exc))}")
-            raise typer.Exit(2) from None
-        factory: executors.QueueFactory
-        if os.environ.get("DECAYCHECK_REDIS_URL") and not local:
-            queued = executors.queue_factory()
-            if queued is None:
-                err.print("[red]error:[/red] DECAYCHECK_REDIS_URL is set but no queue is available in this program")
-                raise typer.Exit(2)
-            factory = queued
-        else:
+def main(args: argparse.Namespace) -> int:
+    """Evaluate many checkouts K times each and write the study's tables and report.html."""
+    err = Console(stderr=True, highlight=False)
+    try:
+        checkouts = source.load(args.source_path)
+    except source.SourceError as exc:
+        err.print(f"[red]error:[/red] {escape(str(exc))}")
+        return 2
+    factory: executors.QueueFactory
+    if os.environ.get("DECAYCHECK_REDIS_URL") and not args.local:
+        if args.queue is None:
+            err.print("[red]error:[/red] DECAYCHECK_REDIS_URL is set but no queue is available in this program")
+            return 2
+        factory = load(args.queue)  # type: ignore[assignment]
+    else:
+        workers = args.workers
 
-            def factory(_batch_id: str) -> executors.Executor:
-                return executors.LocalExecutor(workers)
+        def factory(_batch_id: str) -> executors.Executor:
+            return executors.LocalExecutor(workers)
 
-        signal.signal(signal.SIGTERM, _terminate)  # a terminated batch stops its evaluations and stays resumable
-        err.print(f"{len(checkouts)} checkouts × {trials} trials → {escape(str(out))}")
-        try:
-            outcome = run_batch(
-                checkouts,
-                trials=trials,
-                out=out,
-                executor=factory,
-                source=str(source_path),
-                resume=resume,
-                sandbox=sandbox,
-                console=err,
-            )
-        except BatchError as exc:
-            err.print(f"[red]error:[/red] {escape(str(exc))}")
-            raise typer.Exit(2) from None
-        except executors.ExecutorUnavailable as exc:
-            err.print(f"[red]error:[/red] {escape(str(exc))}; the trials recorded are kept: --resume continues")
-            raise typer.Exit(2) from None
-        except KeyboardInterrupt:
-            err.print("interrupted: the trials recorded are kept; --resume continues")
-            raise typer.Exit(130) from None
-        built = Tables.model_validate_json((out / "tables.json").read_text())
-        console = Console(highlight=False)
-        console.print(summary_table(built))
-        console.print(
-            f"{outcome.evaluated} evaluated, {outcome.skipped} already done, {outcome.retried} retried, "
-            f"{outcome.errors} could not be evaluated · {outcome.seconds:.1f} s"
+    out = args.out
+    signal.signal(signal.SIGTERM, _terminate)  # a terminated batch stops its evaluations and stays resumable
+    err.print(f"{len(checkouts)} checkouts × {args.trials} trials → {escape(str(out))}")
+    try:
+        outcome = run_batch(
+            checkouts,
+            trials=args.trials,
+            out=out,
+            executor=factory,
+            source=str(args.source_path),
+            resume=args.resume,
+            sandbox=args.sandbox,
+            console=err,
         )
-        console.print("wrote " + ", ".join(escape(p.name) for p in outcome.outputs) + f" in {escape(str(out))}")
-        console.print(f"report: {escape(str(out / 'report.html'))}")
-        raise typer.Exit(1 if outcome.errors else 0)
+    except BatchError as exc:
+        err.print(f"[red]error:[/red] {escape(str(exc))}")
+        return 2
+    except executors.ExecutorUnavailable as exc:
+        err.print(f"[red]error:[/red] {escape(str(exc))}; the trials recorded are kept: --resume continues")
+        return 2
+    except KeyboardInterrupt:
+        err.print("interrupted: the trials recorded are kept; --resume continues")
+        return 130
+    built = Tables.model_validate_json((out / "tables.json").read_text())
+    console = Console(highlight=False)
+    console.print(summary_table(built))
+    console.print(
+        f"{outcome.evaluated} evaluated, {outcome.skipped} already done, {outcome.retried} retried, "
+        f"{outcome.errors} could not be evaluated · {outcome.seconds:.1f} s"
+    )
+    console.print("wrote " + ", ".join(escape(p.name) for p in outcome.outputs) + f" in {escape(str(out))}")
+    console.print(f"report: {escape(str(out / 'report.html'))}")
+    return 1 if outcome.errors else 0

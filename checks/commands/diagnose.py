@@ -7,54 +7,39 @@ report JSON from `decaycheck run --json` is accepted as well.
 
 from __future__ import annotations
 
+import argparse
 import json
-from pathlib import Path
 
-import typer
 from pydantic import ValidationError
 from rich.console import Console
 
 from checks.diagnosis import DiagnosisInput, diagnose
 
 
-def register(app: typer.Typer) -> None:
-    @app.command("diagnose")
-    def diagnose_command(
-        input: Path = typer.Option(
-            ..., "--input", "-i", help="Evidence JSON: requests, server_log, startup, findings."
-        ),
-        repo: Path | None = typer.Option(
-            None, "--repo", help="Checkout the evidence came from, to map frames to files."
-        ),
-        json_out: Path | None = typer.Option(None, "--json", help='Write {"diagnosis": ...} here.'),
-    ) -> None:
-        """Diagnose the root causes of a failed evaluation from recorded evidence."""
-        console = Console(stderr=True)
-        try:
-            raw = json.loads(input.read_text())
-            if "server_log" not in raw and "server_log_tail" in raw:
-                raw["server_log"] = raw["server_log_tail"]
-            evidence = DiagnosisInput.model_validate(raw)
-        except (OSError, ValueError, ValidationError) as exc:
-            console.print(f"[red]cannot read {input}:[/red] {exc}")
-            raise typer.Exit(2) from None
-        result = diagnose(evidence, repo=repo)
-        payload = {"diagnosis": result.model_dump()}
-        if json_out:
-            json_out.write_text(json.dumps(payload, indent=2))
-        out = Console()
-        out.print(f"[bold]{result.category}[/bold]" + (f" / {result.subcategory}" if result.subcategory else ""))
-        out.print(result.summary)
-        for rank, cause in enumerate(result.causes, start=1):
-            out.print(
-                f"\n[bold]#{rank}[/bold] {cause.category}" + (f" / {cause.subcategory}" if cause.subcategory else "")
+def main(args: argparse.Namespace) -> int:
+    """Diagnose the root causes of a failed evaluation from recorded evidence."""
+    console = Console(stderr=True)
+    try:
+        raw = json.loads(args.input.read_text())
+        if "server_log" not in raw and "server_log_tail" in raw:
+            raw["server_log"] = raw["server_log_tail"]
+        evidence = DiagnosisInput.model_validate(raw)
+    except (OSError, ValueError, ValidationError) as exc:
+        console.print(f"[red]cannot read {args.input}:[/red] {exc}")
+        return 2
+    result = diagnose(evidence, repo=args.repo)
+    payload = {"diagnosis": result.model_dump()}
+    if args.json_out:
+        args.json_out.write_text(json.dumps(payload, indent=2))
+    out = Console()
+    out.print(f"[bold]{result.category}[/bold]" + (f" / {result.subcategory}" if result.subcategory else ""))
+    out.print(result.summary)
+    for rank, cause in enumerate(result.causes, start=1):
+        out.print(f"\n[bold]#{rank}[/bold] {cause.category}" + (f" / {cause.subcategory}" if cause.subcategory else ""))
+        for item in cause.evidence:
+            span = f"-{item.end_line}" if item.end_line else ""
+            where = (
+                f"{item.path}:{item.line}{span} " if item.path and item.line else (f"{item.path} " if item.path else "")
             )
-            for item in cause.evidence:
-                span = f"-{item.end_line}" if item.end_line else ""
-                where = (
-                    f"{item.path}:{item.line}{span} "
-                    if item.path and item.line
-                    else (f"{item.path} " if item.path else "")
-                )
-                out.print(f"  - {where}{item.message}")
-        raise typer.Exit(0 if result.category == "none" else 1)
+            out.print(f"  - {where}{item.message}")
+    return 0 if result.category == "none" else 1

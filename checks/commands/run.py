@@ -6,12 +6,11 @@ carried out (config error, missing path, sandbox or internal error).
 
 from __future__ import annotations
 
+import argparse
 import signal
 import sys
 import time
-from pathlib import Path
 
-import typer
 from rich.console import Console
 
 from checks.pipeline import evaluate
@@ -29,27 +28,20 @@ def _terminate(signum: int, _frame: object) -> None:
     raise SystemExit(128 + signum)
 
 
-def register(app: typer.Typer) -> None:
-    @app.command("run")
-    def run(
-        path: Path = typer.Argument(..., help="Checkout of the repository to evaluate."),
-        config: Path | None = typer.Option(None, "--config", help="Config file instead of .github/decaycheck.yml."),
-        json_out: Path | None = typer.Option(None, "--json", help="Write the report JSON to this file."),
-        sandbox: str | None = typer.Option(None, "--sandbox", help="local (default) or docker."),
-    ) -> None:
-        """Build, start and test the app in a sandbox; verify its constraints; diagnose; apply the gate."""
-        err = Console(stderr=True, highlight=False)
-        t0 = time.monotonic()
+def main(args: argparse.Namespace) -> int:
+    """Build, start and test the app in a sandbox; verify its constraints; diagnose; apply the gate."""
+    err = Console(stderr=True, highlight=False)
+    t0 = time.monotonic()
 
-        def progress(message: str) -> None:
-            err.print(f"[dim]{time.monotonic() - t0:6.1f}s[/dim] {message}")
+    def progress(message: str) -> None:
+        err.print(f"[dim]{time.monotonic() - t0:6.1f}s[/dim] {message}")
 
-        # A terminated run still removes its sandbox, cgroups and workspace (cleanup runs in `finally`s).
-        signal.signal(signal.SIGTERM, _terminate)
-        report = evaluate(path, config_file=config, on_progress=progress, sandbox=sandbox)
-        terminal(report, Console(highlight=False))
-        if json_out is not None:
-            json_out.parent.mkdir(parents=True, exist_ok=True)
-            json_out.write_text(report.model_dump_json(indent=2) + "\n")
-        sys.stdout.flush()
-        raise typer.Exit(exit_code(report))
+    # A terminated run still removes its sandbox, cgroups and workspace (cleanup runs in `finally`s).
+    signal.signal(signal.SIGTERM, _terminate)
+    report = evaluate(args.path, config_file=args.config, on_progress=progress, sandbox=args.sandbox)
+    terminal(report, Console(highlight=False))
+    if args.json_out is not None:
+        args.json_out.parent.mkdir(parents=True, exist_ok=True)
+        args.json_out.write_text(report.model_dump_json(indent=2) + "\n")
+    sys.stdout.flush()
+    return exit_code(report)

@@ -3,56 +3,73 @@
 Prints one table row per request, the failed assertions, the totals (A%,
 pass@1) and, for a suite whose assertions name aspects (strict), the score
 per aspect with one line per failing aspect; `--json FILE` writes the suite
-result. Exit codes: 0 every assertion passed, 1 any failed,
+result. Plain text (coloured on a terminal): the command loads the runner and
+little else, to start at once. Exit codes: 0 every assertion passed, 1 any failed,
 2 bad usage (bad URL, unknown suite).
 """
 
 from __future__ import annotations
 
+import argparse
 import json
-from pathlib import Path
+import os
+import sys
+from typing import TYPE_CHECKING
 
-import typer
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
-
-from checks.render.common import aspect_cell, aspect_lines, blocked_line
-from checks.report import SuiteSummary
 from conduit_suite import SuiteError, SuiteResult, UsageError, run_suite, suite_names
 
+if TYPE_CHECKING:
+    from checks.report import SuiteSummary
+
 MAX_FAILURE_LINES = 40
+COLOURS = {"red": "31", "green": "32", "yellow": "33", "dim": "2", "bold": "1"}
 
 
-def render(result: SuiteResult) -> Table:
+def paint(text: str, colour: str, *, on: bool) -> str:
+    """`text` in an ANSI colour when `on` (a terminal that takes colour), else as it is."""
+    return f"\033[{COLOURS[colour]}m{text}\033[0m" if on else text
+
+
+def colour_on() -> bool:
+    return sys.stdout.isatty() and "NO_COLOR" not in os.environ
+
+
+# What a server sends (error texts, values) reaches the terminal: control characters become U+FFFD.
+_CONTROLS = dict.fromkeys([*range(32), *range(127, 160)], "\ufffd")
+
+
+def safe(text: str) -> str:
+    """`text` without terminal control characters (escape sequences, carriage returns, line breaks)."""
+    return text.translate(_CONTROLS)
+
+
+def render(result: SuiteResult, *, colour: bool = False) -> str:
     """One row per request: name, method, path template, status, passed/total."""
-    table = Table(title=escape(f"{result.suite} suite against {result.base_url}{result.api_prefix}"))
-    table.add_column("request")
-    table.add_column("method")
-    table.add_column("path")
-    table.add_column("status", justify="right")
-    table.add_column("passed", justify="right")
+    rows = [("request", "method", "path", "status", "passed")]
     for r in result.requests:
-        ok = r.passed == r.total
-        status = str(r.status) if r.status is not None else "[red]none[/red]"
-        table.add_row(
-            escape(r.name),
-            r.method,
-            escape(r.path),
-            status,
-            f"[green]{r.passed}/{r.total}[/green]" if ok else f"[red]{r.passed}/{r.total}[/red]",
-        )
-    return table
+        status = str(r.status) if r.status is not None else "none"
+        rows.append((safe(r.name), safe(r.method), safe(r.path), status, f"{r.passed}/{r.total}"))
+    widths = [max(len(row[i]) for row in rows) for i in range(5)]
+    lines = [safe(f"{result.suite} suite against {result.base_url}{result.api_prefix}")]
+    for index, row in enumerate(rows):
+        cells = [c.ljust(w) if i < 3 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths))]
+        line = "  ".join(cells).rstrip()
+        if index == 0:
+            line = paint(line, "bold", on=colour)
+        elif result.requests[index - 1].passed != result.requests[index - 1].total:
+            line = paint(line, "red", on=colour)
+        lines.append(line)
+    return "\n".join(lines)
 
 
-def totals(result: SuiteResult) -> str:
+def totals(result: SuiteResult, *, colour: bool = False) -> str:
     """The line users compare: assertions passed, A%, pass@1."""
-    colour = "green" if result.pass_at_1 else "red"
-    return (
-        f"[bold {colour}]{result.suite}: {result.assertions_passed}/{result.assertions_total} assertions, "
-        f"A% {result.assert_pct:.2f}, pass@1 {int(result.pass_at_1)}[/bold {colour}] "
-        f"[dim]({len(result.requests)} requests, {result.elapsed_ms:.0f} ms)[/dim]"
+    head = (
+        f"{result.suite}: {result.assertions_passed}/{result.assertions_total} assertions, "
+        f"A% {result.assert_pct:.2f}, pass@1 {int(result.pass_at_1)}"
     )
+    tail = f"({len(result.requests)} requests, {result.elapsed_ms:.0f} ms)"
+    return paint(head, "green" if result.pass_at_1 else "red", on=colour) + " " + paint(tail, "dim", on=colour)
 
 
 def failure_lines(result: SuiteResult, limit: int = MAX_FAILURE_LINES) -> list[str]:
@@ -60,22 +77,18 @@ def failure_lines(result: SuiteResult, limit: int = MAX_FAILURE_LINES) -> list[s
     lines: list[str] = []
     for request in result.requests:
         if request.error and request.failures:
-            lines.append(
-                f"[red]✗[/red] {escape(request.name)}: {escape(request.error)} "
-                f"[dim]({len(request.failures)} assertions failed)[/dim]"
-            )
+            lines.append(f"✗ {request.name}: {request.error} ({len(request.failures)} assertions failed)")
             continue
         for failure in request.failures:
             if failure.blocked_by is not None:
                 unset = ", ".join(failure.unset)
                 lines.append(
-                    f"[yellow]✗[/yellow] {escape(failure.id)} [dim]({failure.operation}; blocked by "
-                    f"{escape(failure.blocked_by)}: {escape(unset)} never set)[/dim]"
+                    f"✗ {failure.id} ({failure.operation}; blocked by {failure.blocked_by}: {unset} never set)"
                 )
                 continue
             lines.append(
-                f"[red]✗[/red] {escape(failure.id)} [dim]({failure.operation}; expected "
-                f"{escape(_brief(failure.expected))}, got {escape(_brief(failure.actual))})[/dim]"
+                f"✗ {failure.id} ({failure.operation}; expected "
+                f"{_brief(failure.expected)}, got {_brief(failure.actual)})"
             )
     if len(lines) > limit:
         lines = lines[:limit] + [f"... and {len(lines) - limit} more (see --json)"]
@@ -84,17 +97,18 @@ def failure_lines(result: SuiteResult, limit: int = MAX_FAILURE_LINES) -> list[s
 
 def aspect_summary(result: SuiteResult) -> list[str]:
     """The score per aspect on one line, then one line per failing aspect and what is blocked; [] without aspects."""
-    summary = SuiteSummary.of(result)
-    if not summary.aspects:
-        return []
-    scores = " · ".join(
-        f"[{'green' if a.passed == a.total else 'red'}]{escape(a.label)} {aspect_cell(a)}[/]" for a in summary.aspects
-    )
+    if not any(r.aspects for r in result.requests):
+        return []  # the report's scoring is imported only for suites that name aspects (strict)
+    from checks.render.common import aspect_cell, aspect_lines, blocked_line
+    from checks.report import SuiteSummary
+
+    summary: SuiteSummary = SuiteSummary.of(result)
+    scores = " · ".join(f"{a.label} {aspect_cell(a)}" for a in summary.aspects)
     lines = [f"by aspect: {scores}"]
-    lines += [f"[red]✗ {escape(head)}[/red]: {escape(text)}" for head, text in aspect_lines(summary, quote="")]
+    lines += [f"✗ {head}: {text}" for head, text in aspect_lines(summary, quote="")]
     blocked = blocked_line(summary, quote="")
     if blocked:
-        lines.append(f"[yellow]⋯[/yellow] {escape(blocked)}")
+        lines.append(f"⋯ {blocked}")
     return lines
 
 
@@ -103,32 +117,23 @@ def _brief(value: object, size: int = 100) -> str:
     return text if len(text) <= size else text[:size] + "..."
 
 
-def register(app: typer.Typer) -> None:
-    @app.command("suite")
-    def suite(
-        base_url: str = typer.Option(..., "--base-url", help="Server root, e.g. http://127.0.0.1:8080."),
-        api_prefix: str = typer.Option("/api", "--api-prefix", help="Prefix of the API routes."),
-        suite_name: str = typer.Option("compat", "--suite", help="compat or strict."),
-        json_path: Path | None = typer.Option(None, "--json", help="Write the result as JSON here."),
-        timeout: float = typer.Option(10.0, "--timeout", help="Seconds per request."),
-        deadline: float | None = typer.Option(None, "--deadline", help="Seconds for the whole run."),
-    ) -> None:
-        """Run the compat or strict suite against a running server."""
-        console = Console()
-        if suite_name not in suite_names():
-            console.print(f"[red]error:[/red] unknown suite {suite_name!r}; known: {', '.join(suite_names())}")
-            raise typer.Exit(2)
-        try:
-            result = run_suite(suite_name, base_url, api_prefix, timeout=timeout, deadline=deadline)
-        except (UsageError, SuiteError) as exc:
-            console.print(f"[red]error:[/red] {exc}")
-            raise typer.Exit(2) from exc
-        console.print(render(result))
-        for line in failure_lines(result):
-            console.print(line, highlight=False)
-        console.print(totals(result))
-        for line in aspect_summary(result):
-            console.print(line, highlight=False)
-        if json_path is not None:
-            json_path.write_text(json.dumps(result.summary(), indent=2))
-        raise typer.Exit(0 if result.pass_at_1 else 1)
+def main(args: argparse.Namespace) -> int:
+    """Run the compat or strict suite against a running server."""
+    if args.suite_name not in suite_names():
+        print(f"error: unknown suite {args.suite_name!r}; known: {', '.join(suite_names())}", file=sys.stderr)
+        return 2
+    try:
+        result = run_suite(
+            args.suite_name, args.base_url, args.api_prefix, timeout=args.timeout, deadline=args.deadline
+        )
+    except (UsageError, SuiteError) as exc:
+        print(f"error: {safe(str(exc))}", file=sys.stderr)
+        return 2
+    colour = colour_on()
+    failures = [safe(line) for line in failure_lines(result)]
+    aspects = [safe(line) for line in aspect_summary(result)]
+    out = [render(result, colour=colour), *failures, totals(result, colour=colour), *aspects]
+    print("\n".join(out))
+    if args.json_path is not None:
+        args.json_path.write_text(json.dumps(result.summary(), indent=2))
+    return 0 if result.pass_at_1 else 1

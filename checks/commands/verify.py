@@ -8,31 +8,17 @@ Exit codes: 0 no finding, 1 findings, 2 bad usage (bad path, bad config, bad fla
 
 from __future__ import annotations
 
+import argparse
 import json
 from collections import Counter
-from pathlib import Path
+from typing import get_args
 
-import typer
 from rich.console import Console
 from rich.table import Table
 
 from checks.config import ConfigError, resolve
 from verifiers import verify
-from verifiers.constraints import (
-    ARCHITECTURES,
-    DATABASES,
-    FRAMEWORKS,
-    LEVELS,
-    ORMS,
-    Architecture,
-    Choice,
-    Constraints,
-    Database,
-    Framework,
-    Level,
-    Orm,
-    one_of,
-)
+from verifiers.constraints import Architecture, Constraints, Database, Framework, Level, Orm
 from verifiers.findings import Finding
 
 
@@ -40,17 +26,19 @@ def choose_constraints(
     declared: Constraints,
     runtime: str,
     *,
-    level: Level | None,
-    framework: Framework | None,
-    architecture: Architecture | None,
-    database: Database | None,
-    orm: Orm | None,
+    level: str | None,
+    framework: str | None,
+    architecture: str | None,
+    database: str | None,
+    orm: str | None,
 ) -> Constraints:
     """The repository's constraints with the command-line flags laid over them (a level expands first)."""
     framework = framework or declared.framework
     if level is not None:
         base = Constraints.from_level(
-            level, framework=framework, database=database or declared.database or "postgresql"
+            level,  # type: ignore[arg-type]
+            framework=framework,  # type: ignore[arg-type]
+            database=database or declared.database or "postgresql",  # type: ignore[arg-type]
         )
         if base.orm is not None and framework is None:
             base = base.model_copy(update={"orm": "sequelize" if runtime == "node" else "sqlalchemy"})
@@ -89,57 +77,44 @@ def render(findings: list[Finding], constraints: Constraints) -> Table:
     return table
 
 
-def _choice(name: str, value: str | None, allowed: tuple[Choice, ...], console: Console) -> Choice | None:
-    """The flag's value as one of `allowed`; exit 2 on any other."""
-    if value is None:
-        return None
-    chosen = one_of(value, allowed)
-    if chosen is not None:
-        return chosen
-    console.print(f"[red]error:[/red] --{name} {value!r}: expected one of {', '.join(allowed)}")
-    raise typer.Exit(2)
+def _bad_choice(name: str, value: str | None, allowed: tuple[str, ...], console: Console) -> bool:
+    if value is not None and value not in allowed:
+        console.print(f"[red]error:[/red] --{name} {value!r}: expected one of {', '.join(allowed)}")
+        return True
+    return False
 
 
-def register(app: typer.Typer) -> None:
-    @app.command("verify")
-    def verify_command(
-        path: Path = typer.Argument(..., help="Repository checkout to verify."),
-        config: Path | None = typer.Option(None, "--config", help="Config file instead of .github/decaycheck.yml."),
-        level: str | None = typer.Option(None, "--level", help="The study's level: L0, L1, L2 or L3."),
-        framework: str | None = typer.Option(
-            None, "--framework", help="flask|fastapi|django|aiohttp|express|fastify|hono|koa"
-        ),
-        architecture: str | None = typer.Option(None, "--architecture", help="clean|none"),
-        database: str | None = typer.Option(None, "--database", help="postgresql|sqlite"),
-        orm: str | None = typer.Option(None, "--orm", help="sqlalchemy|sequelize|none"),
-        json_path: Path | None = typer.Option(None, "--json", help="Write the findings as JSON here."),
-    ) -> None:
-        """Check the code against its declared framework, architecture, database and ORM."""
-        console = Console()
-        chosen_level = _choice("level", level, LEVELS, console)
-        chosen_framework = _choice("framework", framework, FRAMEWORKS, console)
-        chosen_architecture = _choice("architecture", architecture, ARCHITECTURES, console)
-        chosen_database = _choice("database", database, DATABASES, console)
-        chosen_orm = _choice("orm", orm, ORMS, console)
-        if not path.is_dir():
-            console.print(f"[red]error:[/red] {path} is not a folder")
-            raise typer.Exit(2)
-        try:
-            resolved = resolve(path, config)
-        except ConfigError as exc:
-            console.print(f"[red]error:[/red] {exc}")
-            raise typer.Exit(2) from None
-        constraints = choose_constraints(
-            resolved.constraints,
-            resolved.runtime,
-            level=chosen_level,
-            framework=chosen_framework,
-            architecture=chosen_architecture,
-            database=chosen_database,
-            orm=chosen_orm,
-        )
-        findings = verify(resolved.app_dir, constraints)
-        console.print(render(findings, constraints))
-        if json_path is not None:
-            json_path.write_text(json.dumps(findings_json(findings, constraints, str(path)), indent=2) + "\n")
-        raise typer.Exit(1 if findings else 0)
+def main(args: argparse.Namespace) -> int:
+    """Check the code against its declared framework, architecture, database and ORM."""
+    console = Console()
+    for name, kind in (
+        ("level", Level),
+        ("framework", Framework),
+        ("architecture", Architecture),
+        ("database", Database),
+        ("orm", Orm),
+    ):
+        if _bad_choice(name, getattr(args, name), get_args(kind), console):
+            return 2
+    if not args.path.is_dir():
+        console.print(f"[red]error:[/red] {args.path} is not a folder")
+        return 2
+    try:
+        resolved = resolve(args.path, args.config)
+    except ConfigError as exc:
+        console.print(f"[red]error:[/red] {exc}")
+        return 2
+    constraints = choose_constraints(
+        resolved.constraints,
+        resolved.runtime,
+        level=args.level,
+        framework=args.framework,
+        architecture=args.architecture,
+        database=args.database,
+        orm=args.orm,
+    )
+    findings = verify(resolved.app_dir, constraints)
+    console.print(render(findings, constraints))
+    if args.json_path is not None:
+        args.json_path.write_text(json.dumps(findings_json(findings, constraints, str(args.path)), indent=2) + "\n")
+    return 1 if findings else 0

@@ -2,9 +2,9 @@
 
 Each error becomes a `LogError` with its exception types (the whole chain, so
 a `psycopg.errors.UndefinedTable` wrapped in SQLAlchemy's `ProgrammingError`
-is visible), its message, and its frames. `innermost_repo_frame` is the place
-a reviewer should look: the deepest frame that belongs to the repository, not
-to a library.
+is visible), its message, and its frames. `repo_frames` gives the places a reviewer
+should look: the frames that belong to the repository, not to a library,
+innermost first.
 """
 
 from __future__ import annotations
@@ -204,12 +204,6 @@ def _node_properties(lines: list[str], i: int, types: list[str], message: list[s
                 message.append(value)
         i += 1
     return i + 1
-
-
-def innermost_repo_frame(error: LogError, repo: Path | None) -> Frame | None:
-    """The deepest frame in the repository, with its path made relative to the repository."""
-    frames = repo_frames(error, repo)
-    return frames[0] if frames else None
 
 
 def repo_frames(error: LogError, repo: Path | None) -> list[Frame]:

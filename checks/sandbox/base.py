@@ -21,6 +21,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from checks import defaults
 from verifiers.runtime import RuntimeEvidence
 
 Startup = Literal["ok", "install_failed", "start_failed", "health_timeout"]
@@ -29,12 +30,12 @@ OnEvent = Callable[[str], None]
 
 
 class Limits(BaseModel):
-    install_s: float = 600
-    start_s: float = 60
-    suite_s: float = 120
-    memory_mb: int = 2048
-    pids: int = 512
-    log_bytes: int = 1024 * 1024
+    install_s: float = defaults.INSTALL_S
+    start_s: float = defaults.START_S
+    suite_s: float = defaults.SUITE_S
+    memory_mb: int = defaults.MEMORY_MB
+    pids: int = defaults.PIDS
+    log_bytes: int = defaults.LOG_KB * 1024
 
 
 class InstallSpec(BaseModel):
@@ -60,12 +61,12 @@ class PodSpec(BaseModel):
 
     run_id: str = Field(default_factory=lambda: uuid.uuid4().hex[:12], description="Names the pod's processes.")
     runtime: str
-    database: Engine = "postgresql"
-    start: str = "./run.sh"
-    port: int = 8080
-    api_prefix: str = "/api"
-    health_path: str = "/api/health-check"
-    suites: list[str] = Field(default_factory=lambda: ["compat"])
+    database: Engine = defaults.DATABASE
+    start: str = defaults.START
+    port: int = defaults.PORTS["python"]
+    api_prefix: str = defaults.API_PREFIX
+    health_path: str = defaults.HEALTH_PATH
+    suites: list[str] = Field(default_factory=lambda: [defaults.SUITE])
     env: dict[str, str] = Field(default_factory=dict)
     ro_paths: list[Path] = Field(default_factory=list)
     frozen_dirs: list[str] = Field(

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 import checks
-from checks import database
+from checks import database, extras
 from checks.runtimes import CACHE, PROFILES, WORKSPACE
 from checks.sandbox.base import (
     InstallResult,
@@ -67,6 +67,15 @@ HARDENING: dict[str, Any] = {
 }
 
 
+def _docker() -> Any:
+    """The docker SDK, or SandboxUnavailable naming the extra that installs it."""
+    try:
+        import docker
+    except ImportError as exc:
+        raise SandboxUnavailable(extras.missing("docker", "the docker sandbox", exc)) from exc
+    return docker
+
+
 class DockerBackend(SandboxBackend):
     name = "docker"
 
@@ -81,8 +90,7 @@ class DockerBackend(SandboxBackend):
     @property
     def client(self) -> Any:
         if self._client is None:
-            import docker
-
+            docker = _docker()
             try:
                 self._client = docker.from_env(version="auto", timeout=120)
             except docker.errors.DockerException as exc:
@@ -90,8 +98,7 @@ class DockerBackend(SandboxBackend):
         return self._client
 
     def check(self) -> None:
-        import docker
-
+        docker = _docker()
         try:
             self.client.ping()
         except docker.errors.DockerException as exc:

@@ -47,7 +47,6 @@ class StepLimits:
         self.pids = pids
         self.cpu_s = int(cpu_s)
         self.groups: list[Path] = []
-        self.mechanism = "rlimit"
         self.address_space_fallback = address_space_fallback
         self.hit_memory_limit = False
         self._make_cgroups()
@@ -70,7 +69,6 @@ class StepLimits:
                         (group / key).write_text(str(value))
                     if (group / "memory.memsw.limit_in_bytes").exists():
                         (group / "memory.memsw.limit_in_bytes").write_text(str(self.memory_bytes))
-                self.mechanism = "cgroup-v1"
             else:
                 unified = _own_cgroup(None)
                 if unified and (unified / "cgroup.subtree_control").exists():
@@ -79,12 +77,10 @@ class StepLimits:
                     made.append(group)
                     (group / "memory.max").write_text(str(self.memory_bytes))
                     (group / "pids.max").write_text(str(self.pids))
-                    self.mechanism = "cgroup-v2"
         except OSError:
             for group in reversed(made):
                 _rmdir(group)
             made = []
-            self.mechanism = "rlimit"
         self.groups = made
 
     def preexec(self) -> Callable[[], None]:

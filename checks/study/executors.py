@@ -2,10 +2,10 @@
 
 An executor takes TrialJobs and hands back TrialResults as they finish, in any
 order. `LocalExecutor` runs N evaluations at once, each in its own process
-(each evaluation has its own pod and database). The App's CLI plugs in a queue
-executor (`plug_queue`) that enqueues the trials on its Redis queue, so that
-`decaycheck worker` processes on any number of machines share them; `checks`
-itself knows nothing of the App.
+(each evaluation has its own pod and database). The App's CLI names a queue
+executor (`checks.cli.main(queue=...)`) that enqueues the trials on its Redis
+queue, so that `decaycheck worker` processes on any number of machines share
+them; `checks` itself knows nothing of the App.
 """
 
 from __future__ import annotations
@@ -48,18 +48,7 @@ class Executor(Protocol):
         """The batch stops early (interrupted): stop what can be stopped; a resumed batch runs the rest."""
 
 
-QueueFactory = Callable[[str], Executor]
-_queue_factory: QueueFactory | None = None
-
-
-def plug_queue(factory: QueueFactory) -> None:
-    """Install the factory of the queue executor (batch id -> executor); the App's CLI does."""
-    global _queue_factory
-    _queue_factory = factory
-
-
-def queue_factory() -> QueueFactory | None:
-    return _queue_factory
+QueueFactory = Callable[[str], Executor]  # batch id -> executor; the App's CLI names its own (`checks.cli.main`)
 
 
 def _init_worker() -> None:

@@ -210,7 +210,7 @@ def _evaluate(
                 ),
                 repo=ws.app,
             )
-        app_path = str(resolved.app_dir.relative_to(repo.resolve()))
+        report.app_path = app_path = str(resolved.app_dir.relative_to(repo.resolve()))
         report.annotations = build_annotations(report.findings, report.diagnosis, app_path=app_path)
 
 

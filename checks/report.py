@@ -79,6 +79,7 @@ class Report(BaseModel):
 
     version: int = REPORT_VERSION
     repo_path: str = ""
+    app_path: str = Field(default=".", description="The app's folder, relative to the repository root.")
     head_sha: str | None = None
     config_error: str | None = None
     error: str | None = Field(default=None, description="Why the evaluation could not be carried out.")

@@ -23,6 +23,8 @@ class Rule:
     severity: str
     evidence: str
     message: str
+    summary: str  # one line: what the rule forbids (SARIF shortDescription)
+    help: str  # how to fix a finding (SARIF help)
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from checks.render.files import Entry, write_report_files
 from checks.study import executors, source
 from checks.study.batch import BatchError, run_batch
 from checks.study.tables import Tables
@@ -57,6 +58,11 @@ def register(app: typer.Typer) -> None:
         resume: bool = typer.Option(False, "--resume", help="Continue the batch in --out: run only what is missing."),
         sandbox: str | None = typer.Option(None, "--sandbox", help="local (default) or docker."),
         local: bool = typer.Option(False, "--local", help="Evaluate here even when DECAYCHECK_REDIS_URL is set."),
+        sarif: Path | None = typer.Option(
+            None, "--sarif", help="Write every trial's findings and root causes as SARIF."
+        ),
+        junit: Path | None = typer.Option(None, "--junit", help="Write every trial's assertions as JUnit XML."),
+        markdown: Path | None = typer.Option(None, "--markdown", help="Write a Markdown summary of the trials."),
     ) -> None:
         """Evaluate many checkouts K times each and write the study's tables and report.html."""
         err = Console(stderr=True, highlight=False)
@@ -100,6 +106,13 @@ def register(app: typer.Typer) -> None:
             err.print("interrupted: the trials recorded are kept; --resume continues")
             raise typer.Exit(130) from None
         built = Tables.model_validate_json((out / "tables.json").read_text())
+        if sarif or junit or markdown:
+            outcome.outputs += write_report_files(
+                [Entry(r.report, f"{r.checkout}#{r.trial}", r.checkout) for r in outcome.records],
+                sarif=sarif,
+                junit=junit,
+                markdown=markdown,
+            )
         console = Console(highlight=False)
         console.print(summary_table(built))
         console.print(

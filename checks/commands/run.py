@@ -15,6 +15,7 @@ import typer
 from rich.console import Console
 
 from checks.pipeline import evaluate
+from checks.render.files import Entry, write_report_files
 from checks.render.terminal import terminal
 from checks.report import Report
 
@@ -36,6 +37,9 @@ def register(app: typer.Typer) -> None:
         config: Path | None = typer.Option(None, "--config", help="Config file instead of .github/decaycheck.yml."),
         json_out: Path | None = typer.Option(None, "--json", help="Write the report JSON to this file."),
         sandbox: str | None = typer.Option(None, "--sandbox", help="local (default) or docker."),
+        sarif: Path | None = typer.Option(None, "--sarif", help="Write findings and root causes as SARIF 2.1.0."),
+        junit: Path | None = typer.Option(None, "--junit", help="Write the assertions as JUnit XML."),
+        markdown: Path | None = typer.Option(None, "--markdown", help="Write the Check Run's Markdown."),
     ) -> None:
         """Build, start and test the app in a sandbox; verify its constraints; diagnose; apply the gate."""
         err = Console(stderr=True, highlight=False)
@@ -51,5 +55,6 @@ def register(app: typer.Typer) -> None:
         if json_out is not None:
             json_out.parent.mkdir(parents=True, exist_ok=True)
             json_out.write_text(report.model_dump_json(indent=2) + "\n")
+        write_report_files([Entry(report)], sarif=sarif, junit=junit, markdown=markdown)
         sys.stdout.flush()
         raise typer.Exit(exit_code(report))

@@ -24,6 +24,10 @@ class Settings(BaseSettings):
     redis_url: str | None = Field(default=None, description="Redis for the queue and state; absent: in-process.")
     redis_prefix: str = Field(default="decaycheck", description="Namespace of every Redis key and the arq queue.")
     github_api_url: str = "https://api.github.com"
+    github_web_url: str | None = Field(
+        default=None,
+        description="Where repositories' pages are (default: from the API URL; github.com for api.github.com).",
+    )
     public_url: str = Field(default="http://127.0.0.1:8000", description="Where /runs/{id} is reachable.")
     sandbox: Literal["local", "docker"] | None = None
     check_name: str = "decaycheck"
@@ -55,6 +59,15 @@ class Settings(BaseSettings):
         self.github_api_url = self.github_api_url.rstrip("/")
         self.public_url = self.public_url.rstrip("/")
         return self
+
+    @property
+    def web_url(self) -> str:
+        """github.com for api.github.com; an Enterprise server's root for its `/api/v3`; else the API URL itself."""
+        if self.github_web_url:
+            return self.github_web_url.rstrip("/")
+        if self.github_api_url == "https://api.github.com":
+            return "https://github.com"
+        return self.github_api_url.removesuffix("/api/v3")
 
     @cached_property
     def private_key_pem(self) -> str:

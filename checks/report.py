@@ -32,6 +32,14 @@ class Annotation(BaseModel):
     message: str
 
 
+class ConfigSource(BaseModel):
+    """One key of the merged config and where its value came from (the repository's file, the org's, a default)."""
+
+    key: str
+    value: str
+    source: str
+
+
 class SuiteSummary(BaseModel):
     suite: str
     assertions_passed: int
@@ -82,6 +90,9 @@ class Report(BaseModel):
     app_path: str = Field(default=".", description="The app's folder, relative to the repository root.")
     head_sha: str | None = None
     config_error: str | None = None
+    config_sources: list[ConfigSource] = Field(
+        default_factory=list, description="The keys set by a config file, and which file set each."
+    )
     error: str | None = Field(default=None, description="Why the evaluation could not be carried out.")
     startup: Startup = "not_run"
     startup_detail: str = Field(default="", description="Why startup is not ok, in one line.")

@@ -87,6 +87,7 @@ class Report(BaseModel):
 
     version: int = REPORT_VERSION
     repo_path: str = ""
+    app: str | None = Field(default=None, description="The monorepo app evaluated (`apps:` in the config), if any.")
     app_path: str = Field(default=".", description="The app's folder, relative to the repository root.")
     head_sha: str | None = None
     config_error: str | None = None
@@ -108,6 +109,8 @@ class Report(BaseModel):
     compliant: bool = True
     diagnosis: Diagnosis | None = None
     annotations: list[Annotation] = Field(default_factory=list)
+    annotations_max: int = Field(default=50, description="`annotations.max` of the config: 0 sends none.")
+    annotation_levels: list[str] = Field(default_factory=lambda: ["failure", "warning", "notice"])
     gate: dict[str, Any] = Field(default_factory=dict, description="Policy applied and its verdict.")
     gate_passed: bool = False
     evidence: RuntimeEvidence | None = Field(default=None, description="The database as the pod left it.")

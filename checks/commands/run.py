@@ -23,6 +23,8 @@ from checks.report import Report
 def exit_code(report: Report) -> int:
     if report.config_error or report.error:
         return 2
+    if report.gate.get("mode") == "informational":
+        return 0
     return 0 if report.gate_passed else 1
 
 

@@ -5,7 +5,10 @@ connections are retried with exponential backoff; 403/429 rate-limit answers
 wait for `retry-after` or `x-ratelimit-reset` (bounded by `max_wait_s`) and
 retry. Writes to one installation go one at a time (GitHub's guidance against
 secondary rate limits) through a lock the caller supplies, so several worker
-processes can share one through Redis.
+processes can share one through Redis, and take a token from the
+installation's write budget first (`bot.ratelimit`: at most 80 per minute);
+a rate-limit answer holds the installation's budget for as long as GitHub
+asked. Every wait goes through the client's `Clock`.
 """
 
 from __future__ import annotations
@@ -13,7 +16,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import time
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from typing import Any
@@ -22,6 +24,7 @@ import httpx
 
 from bot.auth import InstallationToken, TokenCache, app_jwt, parse_expiry
 from bot.metrics import GITHUB_REQUESTS
+from bot.ratelimit import Clock, SystemClock, WriteBudget
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -48,7 +51,7 @@ def _local_locks() -> LockFactory:
     return factory
 
 
-def rate_limit_wait(response: httpx.Response, now: float | None = None) -> float | None:
+def rate_limit_wait(response: httpx.Response, now: float) -> float | None:
     """Seconds GitHub asks us to wait, or None when the answer is not a rate limit."""
     if response.status_code not in (403, 429):
         return None
@@ -58,7 +61,7 @@ def rate_limit_wait(response: httpx.Response, now: float | None = None) -> float
             return max(0.0, float(retry_after))
     if response.headers.get("x-ratelimit-remaining") == "0" and "x-ratelimit-reset" in response.headers:
         with contextlib.suppress(ValueError):
-            return max(0.0, float(response.headers["x-ratelimit-reset"]) - (now or time.time()))
+            return max(0.0, float(response.headers["x-ratelimit-reset"]) - now)
     if response.status_code == 429:
         return 60.0
     if "secondary rate limit" in response.text.lower():
@@ -70,9 +73,15 @@ class GitHubClient:
     """One per process; holds the HTTP connection pool and the token cache."""
 
     def __init__(
-        self, settings: Settings, locks: LockFactory | None = None, transport: httpx.AsyncBaseTransport | None = None
+        self,
+        settings: Settings,
+        locks: LockFactory | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        clock: Clock | None = None,
     ) -> None:
         self.settings = settings
+        self.clock: Clock = clock or SystemClock()
+        self.budget = WriteBudget(self.clock, settings.writes_per_minute, settings.write_burst)
         self._http = httpx.AsyncClient(
             base_url=settings.github_api_url,
             timeout=30.0,
@@ -92,12 +101,25 @@ class GitHubClient:
     # -- transport ---------------------------------------------------------------------------
 
     async def request(
-        self, method: str, url: str, *, auth: str, json: Any = None, params: dict[str, str] | None = None
+        self,
+        method: str,
+        url: str,
+        *,
+        auth: str,
+        json: Any = None,
+        params: dict[str, str] | None = None,
+        installation_id: int | None = None,
     ) -> httpx.Response:
-        """Send with retries; raise GitHubError on a final non-2xx answer."""
+        """Send with retries; raise GitHubError on a final non-2xx answer.
+
+        With `installation_id`, a write first takes a token from the installation's budget.
+        """
         s = self.settings
         attempt = 0
+        bucket = self.budget.bucket(installation_id) if installation_id is not None else None
         while True:
+            if bucket is not None and method.upper() in WRITE_METHODS:
+                await bucket.take()
             try:
                 response = await self._http.request(
                     method, url, json=json, params=params, headers={"Authorization": auth}
@@ -106,19 +128,21 @@ class GitHubClient:
                 if attempt >= s.http_retries:
                     raise
                 log.warning("github %s %s: %s (retrying)", method, url, exc)
-                await asyncio.sleep(s.http_backoff_s * 2**attempt)
+                await self.clock.sleep(s.http_backoff_s * 2**attempt)
                 attempt += 1
                 continue
             GITHUB_REQUESTS.labels(method=method, status=str(response.status_code)).inc()
             if response.is_success:
                 return response
-            wait = rate_limit_wait(response)
+            wait = rate_limit_wait(response, self.clock.time())
             if wait is not None and attempt < s.http_retries:
                 wait = min(wait, s.http_max_wait_s)
                 log.warning("github rate limit on %s %s; waiting %.1fs", method, url, wait)
-                await asyncio.sleep(wait)
+                if bucket is not None:
+                    bucket.hold(wait)  # every request of the installation waits, not only this one
+                await self.clock.sleep(wait)
             elif response.status_code >= 500 and attempt < s.http_retries:
-                await asyncio.sleep(s.http_backoff_s * 2**attempt)
+                await self.clock.sleep(s.http_backoff_s * 2**attempt)
             else:
                 raise GitHubError(response.status_code, method, url, response.text)
             attempt += 1
@@ -141,10 +165,11 @@ class GitHubClient:
         for attempt in (1, 2):
             token = await self.installation_token(installation_id)
             try:
+                auth = f"token {token}"
                 if method.upper() in WRITE_METHODS:
                     async with self._locks(f"installation:{installation_id}"):
-                        return await self.request(method, url, auth=f"token {token}", **kwargs)
-                return await self.request(method, url, auth=f"token {token}", **kwargs)
+                        return await self.request(method, url, auth=auth, installation_id=installation_id, **kwargs)
+                return await self.request(method, url, auth=auth, installation_id=installation_id, **kwargs)
             except GitHubError as exc:
                 if exc.status != 401 or attempt == 2:
                     raise

@@ -48,6 +48,10 @@ class Settings(BaseSettings):
     http_retries: int = 4
     http_backoff_s: float = 0.5
     http_max_wait_s: float = Field(default=60.0, description="Longest wait honoured for a rate-limit reset.")
+    writes_per_minute: int = Field(
+        default=80, description="Content-creating requests per installation per minute, at most (GitHub's limit)."
+    )
+    write_burst: int = Field(default=10, description="Of those, how many may go at once.")
     token_refresh_margin_s: int = Field(
         default=300, description="Installation tokens are renewed this long before expiry."
     )

@@ -14,6 +14,7 @@ asked. Every wait goes through the client's `Clock`.
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import logging
 from collections.abc import Callable
@@ -178,16 +179,32 @@ class GitHubClient:
 
     # -- the endpoints the App uses ----------------------------------------------------------
 
-    async def file_sha(self, installation_id: int, repo: str, path: str, ref: str) -> str | None:
-        """The blob sha of `path` at `ref`, or None when the file does not exist."""
+    async def file(self, installation_id: int, repo: str, path: str, ref: str | None = None) -> tuple[str, str] | None:
+        """(blob sha, text) of `path` at `ref` (the default branch when None), or None when there is no such file."""
+        params = {"ref": ref} if ref else None
         try:
-            r = await self.call(installation_id, "GET", f"/repos/{repo}/contents/{path}", params={"ref": ref})
+            r = await self.call(installation_id, "GET", f"/repos/{repo}/contents/{path}", params=params)
         except GitHubError as exc:
             if exc.status == 404:
                 return None
             raise
         data = r.json()
-        return data.get("sha") if isinstance(data, dict) else None
+        if not isinstance(data, dict) or not isinstance(data.get("sha"), str):
+            return None
+        raw = data.get("content") if data.get("encoding") == "base64" else None
+        text = base64.b64decode(raw).decode("utf-8", "replace") if isinstance(raw, str) else ""
+        return data["sha"], text
+
+    async def file_sha(self, installation_id: int, repo: str, path: str, ref: str) -> str | None:
+        """The blob sha of `path` at `ref`, or None when the file does not exist."""
+        found = await self.file(installation_id, repo, path, ref)
+        return found[0] if found else None
+
+    async def changed_files(self, installation_id: int, repo: str, base: str, head: str) -> list[str]:
+        """Paths the commits from `base` to `head` touch (GitHub's compare: at most 300 files)."""
+        r = await self.call(installation_id, "GET", f"/repos/{repo}/compare/{base}...{head}")
+        files = r.json().get("files") or []
+        return [f["filename"] for f in files if isinstance(f, dict) and isinstance(f.get("filename"), str)]
 
     async def create_check_run(self, installation_id: int, repo: str, body: dict[str, Any]) -> dict[str, Any]:
         r = await self.call(installation_id, "POST", f"/repos/{repo}/check-runs", json=body)

@@ -132,3 +132,17 @@ def test_config_validate_prints_every_error_with_its_line(tmp_path: Path) -> Non
     (tmp_path / ".github" / "decaycheck.yml").write_text("gate: {mode: informational}\n")
     assert CliRunner().invoke(cli, ["config", "validate", str(tmp_path)]).exit_code == 0
     assert CliRunner().invoke(cli, ["config", "validate", "--config", str(tmp_path / "nope.yml")]).exit_code == 2
+
+
+def test_run_takes_the_app_and_the_org_config_from_the_command_line(tmp_path: Path) -> None:
+    (tmp_path / "services" / "api").mkdir(parents=True)
+    (tmp_path / ".github").mkdir()
+    (tmp_path / ".github" / "decaycheck.yml").write_text("extends: org\napps:\n  - {name: api, path: services/api}\n")
+    org = tmp_path / "org.yml"
+    org.write_text("gate:\n  mode: loud\n")
+    out = tmp_path / "r.json"
+    result = CliRunner().invoke(cli, ["run", str(tmp_path), "--app", "db", "--json", str(out)])
+    assert result.exit_code == 2 and "no app named 'db' (apps: api)" in out.read_text()
+    result = CliRunner().invoke(cli, ["run", str(tmp_path), "--app", "api", "--org-config", str(org), "--json", str(out)])
+    assert result.exit_code == 2 and f"{org}:2: gate.mode: got 'loud'" in out.read_text()
+    assert CliRunner().invoke(cli, ["run", str(tmp_path), "--org-config", str(tmp_path / "no.yml")]).exit_code == 2

@@ -13,7 +13,9 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
+from checks.config import BaseConfig
 from checks.pipeline import evaluate
 from checks.render.files import Entry, write_report_files
 from checks.render.terminal import terminal
@@ -42,6 +44,10 @@ def register(app: typer.Typer) -> None:
         sarif: Path | None = typer.Option(None, "--sarif", help="Write findings and root causes as SARIF 2.1.0."),
         junit: Path | None = typer.Option(None, "--junit", help="Write the assertions as JUnit XML."),
         markdown: Path | None = typer.Option(None, "--markdown", help="Write the Check Run's Markdown."),
+        app_name: str | None = typer.Option(None, "--app", help="Which app of the config's `apps:` to evaluate."),
+        org_config: Path | None = typer.Option(
+            None, "--org-config", help="The config an `extends:` names (the org's .github/decaycheck.yml)."
+        ),
     ) -> None:
         """Build, start and test the app in a sandbox; verify its constraints; diagnose; apply the gate."""
         err = Console(stderr=True, highlight=False)
@@ -52,7 +58,13 @@ def register(app: typer.Typer) -> None:
 
         # A terminated run still removes its sandbox, cgroups and workspace (cleanup runs in `finally`s).
         signal.signal(signal.SIGTERM, _terminate)
-        report = evaluate(path, config_file=config, on_progress=progress, sandbox=sandbox)
+        base = None
+        if org_config is not None:
+            if not org_config.is_file():
+                err.print(f"[red]error:[/red] {escape(str(org_config))}: file not found")
+                raise typer.Exit(2)
+            base = BaseConfig(name=str(org_config), text=org_config.read_text(encoding="utf-8", errors="replace"))
+        report = evaluate(path, config_file=config, on_progress=progress, sandbox=sandbox, base=base, app=app_name)
         terminal(report, Console(highlight=False))
         if json_out is not None:
             json_out.parent.mkdir(parents=True, exist_ok=True)

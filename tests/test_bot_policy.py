@@ -122,6 +122,20 @@ def test_a_monorepo_gets_one_check_per_app_and_the_untouched_one_is_neutral(
     assert {r["conclusion"] for r in runs} == {"neutral", "success"}
     assert len([r for r in fake.runs_for(head) if r["name"] == "decaycheck / api"]) == 1
 
+    # "Re-run all" (check_suite rerequested) evaluates the app the PR touches again; the other stays neutral
+    suite = retarget(
+        example_payload("check_suite", "rerequested.payload.json"),
+        fake=fake,
+        repo=repo,
+        installation_id=INSTALLATION,
+        head_sha=head,
+        pr_number=5,
+    )
+    suite["check_suite"]["pull_requests"][0]["base"]["sha"] = base
+    assert send_webhook(service.url, "check_suite", suite, SECRET).status_code == 202
+    assert {r["conclusion"] for r in completed(fake, head, "decaycheck / api", count=2)} == {"success"}
+    assert len([r for r in fake.runs_for(head) if r["name"] == "decaycheck / web"]) == 2
+
 
 def test_extends_org_applies_the_orgs_informational_gate_and_rerun_strict_adds_the_strict_suite(
     fake: FakeGitHub, service: Service, tmp_path: Path

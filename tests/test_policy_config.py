@@ -143,6 +143,8 @@ def test_run_takes_the_app_and_the_org_config_from_the_command_line(tmp_path: Pa
     out = tmp_path / "r.json"
     result = CliRunner().invoke(cli, ["run", str(tmp_path), "--app", "db", "--json", str(out)])
     assert result.exit_code == 2 and "no app named 'db' (apps: api)" in out.read_text()
-    result = CliRunner().invoke(cli, ["run", str(tmp_path), "--app", "api", "--org-config", str(org), "--json", str(out)])
+    result = CliRunner().invoke(
+        cli, ["run", str(tmp_path), "--app", "api", "--org-config", str(org), "--json", str(out)]
+    )
     assert result.exit_code == 2 and f"{org}:2: gate.mode: got 'loud'" in out.read_text()
     assert CliRunner().invoke(cli, ["run", str(tmp_path), "--org-config", str(tmp_path / "no.yml")]).exit_code == 2

@@ -195,11 +195,6 @@ class GitHubClient:
         text = base64.b64decode(raw).decode("utf-8", "replace") if isinstance(raw, str) else ""
         return data["sha"], text
 
-    async def file_sha(self, installation_id: int, repo: str, path: str, ref: str) -> str | None:
-        """The blob sha of `path` at `ref`, or None when the file does not exist."""
-        found = await self.file(installation_id, repo, path, ref)
-        return found[0] if found else None
-
     async def changed_files(self, installation_id: int, repo: str, base: str, head: str) -> list[str]:
         """Paths the commits from `base` to `head` touch (GitHub's compare: at most 300 files)."""
         r = await self.call(installation_id, "GET", f"/repos/{repo}/compare/{base}...{head}")

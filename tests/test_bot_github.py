@@ -257,7 +257,7 @@ def test_no_minute_holds_more_than_80_writes_per_installation(fake: FakeGitHub) 
         try:
             writes = [client.create_check_run(INSTALLATION, REPO, _run_body(sha)) for _ in range(200)]
             other = [client.create_check_run(INSTALLATION + 1, other_repo, _run_body(sha)) for _ in range(10)]
-            reads = [client.file_sha(INSTALLATION, REPO, "README.md", sha) for _ in range(20)]
+            reads = [client.file(INSTALLATION, REPO, "README.md", sha) for _ in range(20)]
             await asyncio.gather(*writes, *other, *reads)
         finally:
             await client.aclose()

@@ -159,6 +159,7 @@ def test_hostile_strings_everywhere_execute_nothing_and_show_as_text(service: Se
         for fragment in XSS[:4]:
             assert fragment in text  # shown, not interpreted
         assert "{{7*7}}" in text and "49" not in text
+        assert "\u202e" not in page.content()  # no bidi override reorders what the reviewer reads
         assert page.dialogs == [] and page.console == []
 
 

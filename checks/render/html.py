@@ -69,6 +69,15 @@ def content_security_policy() -> str:
     )
 
 
+# Bidirectional overrides and isolates: in a PR's text they reorder what a reviewer reads ("Trojan source").
+_BIDI = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"), "\ufffd")
+
+
+def _plain(value: Any) -> Any:
+    """Every `{{ }}` of the page: strings lose their bidi controls (escaping follows)."""
+    return value.translate(_BIDI) if isinstance(value, str) else value
+
+
 def _shown(value: Any) -> str:
     text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
     return text if len(text) <= MAX_VALUE else text[: MAX_VALUE - 1] + "…"
@@ -77,7 +86,11 @@ def _shown(value: Any) -> str:
 @cache
 def _environment() -> Environment:
     env = Environment(
-        loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+        finalize=_plain,
     )
     env.filters["shown"] = _shown
     return env

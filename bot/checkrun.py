@@ -15,7 +15,12 @@ from checks.render.checkrun import MAX_TITLE, CheckOutcome, Conclusion, truncate
 MAX_ANNOTATIONS_PER_REQUEST = 50
 
 RERUN_ACTION = {"label": "Re-run", "identifier": "rerun", "description": "Evaluate this commit again"}
-ACTIONS = [RERUN_ACTION]
+RERUN_STRICT_ACTION = {
+    "label": "Re-run strict",
+    "identifier": "rerun-strict",
+    "description": "Evaluate again with the strict suite",
+}
+ACTIONS = [RERUN_ACTION, RERUN_STRICT_ACTION]
 
 
 def now_iso() -> str:

@@ -26,7 +26,10 @@ class EvaluationRequest(BaseModel):
     clone_url: str
     head_sha: str
     pr_number: int | None = None
+    base_sha: str | None = None  # the PR's base: which files it changed decides which apps are evaluated
     rerun: bool = False  # an explicit re-run: never deduplicated against an earlier run
+    app: str | None = None  # a re-run of one monorepo app's check run
+    strict: bool = False  # "Re-run strict": the strict suite on top of the configured ones
 
 
 def _get(data: Any, *keys: str) -> Any:
@@ -64,12 +67,26 @@ def _first_pr(prs: Any) -> int | None:
     return None
 
 
+def _first_base(prs: Any) -> str | None:
+    if isinstance(prs, list) and prs and isinstance(prs[0], dict):
+        return _maybe_sha((prs[0].get("base") or {}).get("sha"))
+    return None
+
+
+def _maybe_sha(value: Any) -> str | None:
+    try:
+        return _sha(value)
+    except MalformedPayload:
+        return None
+
+
 def from_pull_request(data: dict[str, Any], delivery_id: str) -> EvaluationRequest:
     number = _get(data, "pull_request", "number")
     return EvaluationRequest(
         **_base(data, delivery_id, "pull_request"),
         head_sha=_sha(_get(data, "pull_request", "head", "sha")),
         pr_number=number if isinstance(number, int) else None,
+        base_sha=_maybe_sha((data["pull_request"].get("base") or {}).get("sha")),
     )
 
 
@@ -79,15 +96,21 @@ def from_check_suite(data: dict[str, Any], delivery_id: str, *, rerun: bool) -> 
         **_base(data, delivery_id, "check_suite"),
         head_sha=_sha(_get(suite, "head_sha")),
         pr_number=_first_pr(suite.get("pull_requests")),
+        base_sha=_first_base(suite.get("pull_requests")),
         rerun=rerun,
     )
 
 
-def from_check_run(data: dict[str, Any], delivery_id: str) -> EvaluationRequest:
+def from_check_run(
+    data: dict[str, Any], delivery_id: str, *, app: str | None = None, strict: bool = False
+) -> EvaluationRequest:
     run = _get(data, "check_run")
     return EvaluationRequest(
         **_base(data, delivery_id, "check_run"),
         head_sha=_sha(_get(run, "head_sha")),
         pr_number=_first_pr(run.get("pull_requests")),
+        base_sha=_first_base(run.get("pull_requests")),
         rerun=True,
+        app=app,
+        strict=strict,
     )

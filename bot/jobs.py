@@ -26,7 +26,10 @@ from bot.events import EvaluationRequest
 from bot.fetch import fetch_commit
 from bot.metrics import EVALUATION_SECONDS, JOBS
 from bot.store import RUN_TTL_S
+from checks import gate
+from checks.config import GateConfig
 from checks.render import checkrun as rendering
+from checks.report import Report
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +45,9 @@ def evaluate_job_id(prefix: str, run_id: str) -> str:
 
 
 def _pr_key(run: dict[str, Any]) -> str | None:
-    return f"{run['repo']}#{run['pr_number']}" if run.get("pr_number") else None
+    if not run.get("pr_number"):
+        return None
+    return f"{run['repo']}#{run['pr_number']}" + (f"/{run['app']}" if run.get("app") else "")
 
 
 async def _save(ctx: AppContext, run: dict[str, Any], **changes: Any) -> dict[str, Any]:
@@ -81,17 +86,89 @@ async def cancel_superseded(ctx: AppContext, run_id: str, by: dict[str, Any]) ->
     return await finalize(ctx, run, [body], state_note=f"superseded by {by['run_id']}")
 
 
-async def _config_key(ctx: AppContext, req: EvaluationRequest) -> str:
-    sha = await ctx.github.file_sha(req.installation_id, req.repo, ctx.settings.config_path, req.head_sha)
-    return sha or "default"
+def check_name(ctx: AppContext, app: str | None) -> str:
+    """`decaycheck`, or `decaycheck / NAME` for one app of a monorepo."""
+    return ctx.settings.check_name if app is None else f"{ctx.settings.check_name} / {app}"
 
 
-async def dispatch(ctx: AppContext, payload: dict[str, Any]) -> str | None:
-    """Open a queued check run for the request and queue its evaluation; None when deduplicated."""
+async def _targets(
+    ctx: AppContext, req: EvaluationRequest, config_text: str | None
+) -> list[tuple[str | None, str | None]]:
+    """(app, why it is not evaluated or None) for each check run to open: one, or one per app of `apps:`.
+
+    An app is evaluated when the PR touches its paths (or when nothing tells:
+    no base commit, the comparison failed); one a PR leaves alone completes
+    neutral at once, so no check stays pending.
+    """
+    from checks.config import ConfigError, parse
+
+    try:
+        apps = parse(config_text).apps if config_text else []
+    except ConfigError:
+        apps = []  # the evaluation reports the error on the repository's one check run
+    if not apps:
+        return [(None, None)]
+    if req.app is not None:
+        apps = [a for a in apps if a.name == req.app] or apps
+    changed: list[str] | None = None
+    if req.base_sha and not req.app:
+        try:
+            changed = await ctx.github.changed_files(req.installation_id, req.repo, req.base_sha, req.head_sha)
+        except Exception:
+            log.warning(
+                "delivery %s: could not compare %s...%s; evaluating every app",
+                req.delivery_id,
+                req.base_sha,
+                req.head_sha,
+                exc_info=True,
+            )
+    out: list[tuple[str | None, str | None]] = []
+    for app in apps:
+        if changed is not None and not app.touched_by(changed):
+            out.append((app.name, f"This pull request changes no file under {', '.join(app.watched())}."))
+        else:
+            out.append((app.name, None))
+    return out
+
+
+async def dispatch(ctx: AppContext, payload: dict[str, Any]) -> list[str]:
+    """Open the check runs the request asks for and queue their evaluations; the run ids queued."""
     req = EvaluationRequest.model_validate(payload)
-    eval_key = f"eval:{req.repo}@{req.head_sha}#{await _config_key(ctx, req)}"
+    found = await ctx.github.file(req.installation_id, req.repo, ctx.settings.config_path, req.head_sha)
+    config_key, config_text = found if found else ("default", None)
+    queued = []
+    for app, untouched in await _targets(ctx, req, config_text):
+        if untouched is not None:
+            await _untouched(ctx, req, app, untouched)
+            continue
+        run_id = await _open(ctx, req, app, config_key)
+        if run_id is not None:
+            queued.append(run_id)
+    return queued
+
+
+async def _untouched(ctx: AppContext, req: EvaluationRequest, app: str | None, why: str) -> None:
+    """An app the PR does not touch: its check run completes neutral at once (once per commit)."""
+    if not await ctx.store.claim(f"untouched:{req.repo}@{req.head_sha}#{app}", EVAL_CLAIM_TTL_S):
+        return
+    await ctx.github.create_check_run(
+        req.installation_id,
+        req.repo,
+        {
+            "name": check_name(ctx, app),
+            "head_sha": req.head_sha,
+            **checkrun.simple_completion("neutral", "Not touched by this pull request", why),
+        },
+    )
+
+
+async def _open(ctx: AppContext, req: EvaluationRequest, app: str | None, config_key: str) -> str | None:
+    """Open one queued check run and queue its evaluation; None when deduplicated."""
+    eval_key = f"eval:{req.repo}@{req.head_sha}#{config_key}"
+    if app is not None:
+        eval_key += f"#app:{app}"
     if req.rerun:
-        eval_key += f"#rerun:{req.delivery_id}"
+        eval_key += f"#rerun:{req.delivery_id}" + ("#strict" if req.strict else "")
     if not await ctx.store.claim(eval_key, EVAL_CLAIM_TTL_S):
         log.info("delivery %s: %s already evaluated or queued", req.delivery_id, eval_key)
         return None
@@ -101,12 +178,16 @@ async def dispatch(ctx: AppContext, payload: dict[str, Any]) -> str | None:
             req.installation_id,
             req.repo,
             {
-                "name": ctx.settings.check_name,
+                "name": check_name(ctx, app),
                 "head_sha": req.head_sha,
                 "status": "queued",
                 "external_id": run_id,
                 "details_url": ctx.details_url(run_id),
-                "output": {"title": "Queued", "summary": "Waiting for a worker to evaluate this commit."},
+                "output": {
+                    "title": "Queued",
+                    "summary": "Waiting for a worker to evaluate this commit"
+                    + (" with the strict suite." if req.strict else "."),
+                },
             },
         )
     except Exception:
@@ -120,6 +201,9 @@ async def dispatch(ctx: AppContext, payload: dict[str, Any]) -> str | None:
         "head_sha": req.head_sha,
         "pr_number": req.pr_number,
         "rerun": req.rerun,
+        "app": app,
+        "strict": req.strict,
+        "check_name": check_name(ctx, app),
         "delivery_id": req.delivery_id,
         "event": req.event,
         "eval_key": eval_key,
@@ -160,7 +244,7 @@ def nothing_to_evaluate(checkout: Path, config_path: str) -> str | None:
     return f"no {config_path} and none of {names} at the repository root"
 
 
-def _evaluate_blocking(ctx: AppContext, run_id: str, checkout: Path, stop: threading.Event) -> Any:
+def _evaluate_blocking(ctx: AppContext, run_id: str, checkout: Path, stop: threading.Event, **options: Any) -> Any:
     from checks.pipeline import evaluate
 
     hook = ctx.settings.progress_hook
@@ -171,7 +255,36 @@ def _evaluate_blocking(ctx: AppContext, run_id: str, checkout: Path, stop: threa
         if stop.is_set():
             raise Superseded()
 
-    return evaluate(checkout, sandbox=ctx.settings.sandbox, on_progress=on_progress)
+    return evaluate(checkout, sandbox=ctx.settings.sandbox, on_progress=on_progress, **options)
+
+
+def extends_target(repo: str, extends: str) -> str:
+    """The repository an `extends:` names: `org` is the owner's `.github`, `NAME` a sibling, `OWNER/NAME` itself."""
+    owner = repo.split("/", 1)[0]
+    if extends == "org":
+        return f"{owner}/.github"
+    return extends if "/" in extends else f"{owner}/{extends}"
+
+
+async def _org_defaults(ctx: AppContext, run: dict[str, Any], checkout: Path) -> tuple[Any, str | None]:
+    """(BaseConfig or None, config error) for the config the checkout's `extends:` names, fetched from GitHub."""
+    from checks.config import BaseConfig, ConfigError, parse
+
+    path = checkout / ctx.settings.config_path
+    try:
+        extends = parse(path.read_text(encoding="utf-8", errors="replace")).extends if path.is_file() else None
+    except ConfigError:
+        return None, None  # the evaluation reports it
+    if not extends:
+        return None, None
+    target = extends_target(run["repo"], extends)
+    found = await ctx.github.file(run["installation_id"], target, ctx.settings.config_path)
+    if found is None:
+        return None, (
+            f"{ctx.settings.config_path}: extends: {extends}: {target} has no {ctx.settings.config_path} "
+            "(or the App is not installed on it)"
+        )
+    return BaseConfig(name=f"{target}:{ctx.settings.config_path}", text=found[1]), None
 
 
 async def _watch_supersede(ctx: AppContext, run: dict[str, Any], stop: threading.Event) -> None:
@@ -255,7 +368,22 @@ async def _evaluate_run(ctx: AppContext, run: dict[str, Any]) -> str:
         checkout = await asyncio.to_thread(fetch_commit, run["clone_url"], run["head_sha"], token, workdir / "repo")
         del token
         reason = nothing_to_evaluate(checkout, ctx.settings.config_path)
-        report = None if reason else await asyncio.to_thread(_evaluate_blocking, ctx, run_id, checkout, stop)
+        report = None
+        if not reason:
+            base, config_error = await _org_defaults(ctx, run, checkout)
+            if config_error is not None:
+                report = gate.apply(GateConfig(), Report(repo_path=str(checkout), config_error=config_error))
+            else:
+                report = await asyncio.to_thread(
+                    _evaluate_blocking,
+                    ctx,
+                    run_id,
+                    checkout,
+                    stop,
+                    base=base,
+                    app=run.get("app"),
+                    add_suites=("strict",) if run.get("strict") else (),
+                )
     except Superseded:
         return "cancelled"
     except asyncio.CancelledError:

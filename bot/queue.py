@@ -122,7 +122,7 @@ async def _shutdown(ctx: dict[str, Any]) -> None:
         await app.aclose()
 
 
-async def dispatch_job(ctx: dict[str, Any], payload: dict[str, Any]) -> str | None:
+async def dispatch_job(ctx: dict[str, Any], payload: dict[str, Any]) -> list[str]:
     return await jobs.dispatch(ctx["app"], payload)
 
 

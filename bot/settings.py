@@ -25,6 +25,10 @@ class Settings(BaseSettings):
     redis_url: str | None = Field(default=None, description="Redis for the queue and state; absent: in-process.")
     redis_prefix: str = Field(default="decaycheck", description="Namespace of every Redis key and the arq queue.")
     github_api_url: str = "https://api.github.com"
+    github_web_url: str | None = Field(
+        default=None,
+        description="Where repositories' pages are (default: from the API URL; github.com for api.github.com).",
+    )
     public_url: str = Field(default="http://127.0.0.1:8000", description="Where /runs/{id} is reachable.")
     sandbox: Literal["local", "docker"] | None = None
     check_name: str = "decaycheck"
@@ -45,6 +49,10 @@ class Settings(BaseSettings):
     http_retries: int = 4
     http_backoff_s: float = 0.5
     http_max_wait_s: float = Field(default=60.0, description="Longest wait honoured for a rate-limit reset.")
+    writes_per_minute: int = Field(
+        default=80, description="Content-creating requests per installation per minute, at most (GitHub's limit)."
+    )
+    write_burst: int = Field(default=10, description="Of those, how many may go at once.")
     token_refresh_margin_s: int = Field(
         default=300, description="Installation tokens are renewed this long before expiry."
     )
@@ -61,6 +69,15 @@ class Settings(BaseSettings):
         self.github_api_url = self.github_api_url.rstrip("/")
         self.public_url = self.public_url.rstrip("/")
         return self
+
+    @property
+    def web_url(self) -> str:
+        """github.com for api.github.com; an Enterprise server's root for its `/api/v3`; else the API URL itself."""
+        if self.github_web_url:
+            return self.github_web_url.rstrip("/")
+        if self.github_api_url == "https://api.github.com":
+            return "https://github.com"
+        return self.github_api_url.removesuffix("/api/v3")
 
     @cached_property
     def private_key_pem(self) -> str:

@@ -47,6 +47,13 @@ def _checkout(parser: argparse.ArgumentParser, what: str) -> None:
     parser.add_argument("--config", type=Path, help="Config file instead of .github/decaycheck.yml.")
 
 
+def _report_files(parser: argparse.ArgumentParser, markdown: str) -> None:
+    """--sarif, --junit and --markdown: the report files a run or a batch writes."""
+    parser.add_argument("--sarif", type=Path, help="Write findings and root causes as SARIF 2.1.0.")
+    parser.add_argument("--junit", type=Path, help="Write the assertions as JUnit XML.")
+    parser.add_argument("--markdown", type=Path, help=f"Write {markdown}.")
+
+
 def _evaluation_commands(commands: Commands) -> None:
     run = command(
         commands,
@@ -57,6 +64,11 @@ def _evaluation_commands(commands: Commands) -> None:
     _checkout(run, "Checkout of the repository to evaluate.")
     run.add_argument("--json", dest="json_out", type=Path, help="Write the report JSON to this file.")
     run.add_argument("--sandbox", help="local (default) or docker.")
+    _report_files(run, "the Check Run's Markdown")
+    run.add_argument("--app", dest="app_name", help="Which app of the config's `apps:` to evaluate.")
+    run.add_argument(
+        "--org-config", type=Path, help="The config an `extends:` names (the org's .github/decaycheck.yml)."
+    )
 
     suite = command(
         commands,
@@ -109,6 +121,20 @@ def _evaluation_commands(commands: Commands) -> None:
     batch.add_argument("--resume", action="store_true", help="Continue the batch in --out: run only what is missing.")
     batch.add_argument("--sandbox", help="local (default) or docker.")
     batch.add_argument("--local", action="store_true", help="Evaluate here even when DECAYCHECK_REDIS_URL is set.")
+    _report_files(batch, "a Markdown summary of the trials")
+
+    config = commands.add_parser("config", help="The repository's .github/decaycheck.yml.")
+    actions = config.add_subparsers(title="actions", metavar="ACTION")
+    validate = command(
+        actions,
+        "validate",
+        "Print every error of the config (file:line: key: problem), not only the first.",
+        target="checks.commands.config:main",
+    )
+    validate.add_argument(
+        "path", type=Path, nargs="?", default=Path("."), metavar="PATH", help="Checkout holding .github/decaycheck.yml."
+    )
+    validate.add_argument("--config", type=Path, help="Config file instead of .github/decaycheck.yml.")
 
 
 def build(extra: Sequence[Register] = ()) -> argparse.ArgumentParser:

@@ -19,6 +19,7 @@ from checks.report import Report
 def policy(cfg: GateConfig) -> dict[str, Any]:
     need_pass = cfg.pass_at_1 if cfg.pass_at_1 is not None else cfg.min_assert_pct is None
     return {
+        "mode": cfg.mode,
         "pass_at_1": need_pass,
         "min_assert_pct": cfg.min_assert_pct,
         "strict_aspects": list(cfg.strict_aspects) if cfg.strict_aspects is not None else "all",

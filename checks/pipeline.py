@@ -23,7 +23,7 @@ from checks import config as config_mod
 from checks import gate, runtimes
 from checks.diagnosis import DiagnosisInput, diagnose
 from checks.render.annotations import build_annotations
-from checks.report import Report
+from checks.report import ConfigSource, Report
 from checks.sandbox import InstallSpec, PodSpec, SandboxBackend, SandboxUnavailable, get_backend
 from checks.workspace import Workspace
 from conduit_suite.result import SuiteResult
@@ -70,15 +70,21 @@ def evaluate(
     config_file: Path | None = None,
     on_progress: Progress | None = None,
     sandbox: str | SandboxBackend | None = None,
+    base: config_mod.BaseConfig | None = None,
+    app: str | None = None,
+    add_suites: tuple[config_mod.SuiteName, ...] = (),
 ) -> Report:
     """The report for the checkout at `repo` (see module docstring for what never raises).
 
     `sandbox` names a backend (`checks.sandbox.BACKENDS`; default `$DECAYCHECK_SANDBOX`, else local)
     or is one: any `SandboxBackend`, such as the scripted one the pipeline's tests use.
+    `base`: the config the repository's `extends` names (fetched by the caller);
+    `app`: which app of a monorepo's `apps:`; `add_suites`: suites run on top of
+    the configured ones (the "Re-run strict" button).
     """
     say = _reporter(on_progress)
     clock = _Clock()
-    report = Report(repo_path=str(repo))
+    report = Report(repo_path=str(repo), app=app)
     t0 = time.monotonic()
     resolved: config_mod.Resolved | None = None
     try:
@@ -88,11 +94,16 @@ def evaluate(
         report.head_sha = _head_sha(repo)
         with clock.phase("config"):
             try:
-                resolved = config_mod.resolve(repo, config_file)
+                resolved = config_mod.resolve(repo, config_file, base=base, app=app)
             except config_mod.ConfigError as exc:
                 report.config_error = str(exc)
                 say(f"config error: {exc}")
                 return report
+        cfg = resolved.config
+        cfg.suites += [s for s in add_suites if s not in cfg.suites]
+        report.config_sources = [ConfigSource(key=k, value=v, source=s) for k, v, s in resolved.sources]
+        report.annotations_max = cfg.annotations.max
+        report.annotation_levels = list(cfg.annotations.levels)
         _evaluate(repo, resolved, report, clock, say, sandbox)
     except _Cancelled as cancelled:
         raise cancelled.original from None
@@ -219,7 +230,7 @@ def _evaluate(
                 ),
                 repo=ws.app,
             )
-        app_path = str(resolved.app_dir.relative_to(repo.resolve()))
+        report.app_path = app_path = str(resolved.app_dir.relative_to(repo.resolve()))
         report.annotations = build_annotations(report.findings, report.diagnosis, app_path=app_path)
 
 

@@ -32,6 +32,14 @@ class Annotation(BaseModel):
     message: str
 
 
+class ConfigSource(BaseModel):
+    """One key of the merged config and where its value came from (the repository's file, the org's, a default)."""
+
+    key: str
+    value: str
+    source: str
+
+
 class SuiteSummary(BaseModel):
     suite: str
     assertions_passed: int
@@ -79,8 +87,13 @@ class Report(BaseModel):
 
     version: int = REPORT_VERSION
     repo_path: str = ""
+    app: str | None = Field(default=None, description="The monorepo app evaluated (`apps:` in the config), if any.")
+    app_path: str = Field(default=".", description="The app's folder, relative to the repository root.")
     head_sha: str | None = None
     config_error: str | None = None
+    config_sources: list[ConfigSource] = Field(
+        default_factory=list, description="The keys set by a config file, and which file set each."
+    )
     error: str | None = Field(default=None, description="Why the evaluation could not be carried out.")
     startup: Startup = "not_run"
     startup_detail: str = Field(default="", description="Why startup is not ok, in one line.")
@@ -96,6 +109,8 @@ class Report(BaseModel):
     compliant: bool = True
     diagnosis: Diagnosis | None = None
     annotations: list[Annotation] = Field(default_factory=list)
+    annotations_max: int = Field(default=50, description="`annotations.max` of the config: 0 sends none.")
+    annotation_levels: list[str] = Field(default_factory=lambda: ["failure", "warning", "notice"])
     gate: dict[str, Any] = Field(default_factory=dict, description="Policy applied and its verdict.")
     gate_passed: bool = False
     evidence: RuntimeEvidence | None = Field(default=None, description="The database as the pod left it.")

@@ -91,7 +91,7 @@ def test_broken_config_fails_with_its_line() -> None:
     report = Report(config_error=".github/decaycheck.yml:4: gate.min_assert_pct: not a number")
     outcome = rendering.outcome_of(report, max_annotations=200)
     assert outcome.conclusion == "failure"
-    assert outcome.title == "Invalid decaycheck configuration"
+    assert outcome.title == "Config error: .github/decaycheck.yml:4: gate.min_assert_pct: not a number"
     assert ".github/decaycheck.yml:4" in outcome.summary
 
 
@@ -115,7 +115,10 @@ def test_an_evaluation_that_could_not_run_is_a_failure_saying_why() -> None:
 
 
 def test_annotations_put_failures_first_and_are_capped() -> None:
-    outcome = rendering.outcome_of(failing_report(annotations=300), max_annotations=120)
+    report = failing_report(annotations=300)
+    assert len(rendering.outcome_of(report, max_annotations=120).annotations) == 50  # the config's default max
+    report.annotations_max = 1000
+    outcome = rendering.outcome_of(report, max_annotations=120)  # the App's own cap
     levels = [a["annotation_level"] for a in outcome.annotations]
     assert len(levels) == 120
     assert levels == sorted(levels, key={"failure": 0, "warning": 1, "notice": 2}.__getitem__)
@@ -129,7 +132,9 @@ def test_findings_and_evidence_annotate_when_the_report_has_no_annotations() -> 
 
 
 def test_completion_is_sent_in_batches_of_fifty_each_valid_against_the_schema() -> None:
-    outcome = rendering.outcome_of(failing_report(annotations=130), max_annotations=500)
+    report = failing_report(annotations=130)
+    report.annotations_max = 200
+    outcome = rendering.outcome_of(report, max_annotations=500)
     bodies = checkrun.completion_bodies(outcome, "http://127.0.0.1:1/runs/x")
     assert [len(b["output"].get("annotations", [])) for b in bodies] == [50, 50, 30]
     assert bodies[0]["status"] == "completed" and bodies[0]["conclusion"] == "failure"

@@ -8,6 +8,7 @@ import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
+import httpx
 import jwt
 import pytest
 
@@ -15,6 +16,7 @@ from bot.auth import JWT_LIFETIME_S, app_jwt
 from bot.fetch import FetchError, fetch_commit
 from bot.github import GitHubClient, GitHubError
 from bot.settings import Settings
+from tests.support.clock import FakeClock
 from tests.support.fake_github import FakeGitHub, Fault, generate_private_key
 
 APP_ID = "4242"
@@ -34,22 +36,6 @@ def settings_for(fake: FakeGitHub, **overrides: object) -> Settings:
     values = dict(app_id=APP_ID, private_key=KEYS[0], github_api_url=fake.url, http_backoff_s=0.05, http_max_wait_s=5.0)
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]
-
-
-class FakeClock:
-    """The client's clock: time stands still except when the client waits, which takes no real time."""
-
-    def __init__(self, now: float = 1_800_000_000.0) -> None:
-        self.now = now
-        self.sleeps: list[float] = []
-
-    def time(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
-        await asyncio.sleep(0)
 
 
 def _run_body(sha: str) -> dict:
@@ -161,20 +147,20 @@ def test_retries_give_up_after_the_configured_attempts(fake: FakeGitHub) -> None
 @pytest.mark.parametrize(
     "status,headers,waited",
     [
-        (403, {"x-ratelimit-remaining": "0", "x-ratelimit-reset": "+4"}, 4.0),
-        (403, {"x-ratelimit-remaining": "0", "x-ratelimit-reset": "+3600"}, 5.0),  # capped at http_max_wait_s
-        (429, {"retry-after": "1"}, 1.0),
-        (403, {"retry-after": "1"}, 1.0),
+        (403, {"x-ratelimit-remaining": "0", "x-ratelimit-reset": "RESET"}, 4.0),
+        (429, {"retry-after": "7"}, 7.0),
+        (403, {"retry-after": "3"}, 3.0),
+        (429, {}, 60.0),
     ],
 )
 def test_rate_limits_wait_for_the_reset_then_retry(fake: FakeGitHub, status: int, headers: dict, waited: float) -> None:
     sha = fake.commit(REPO, {"README.md": "x\n"})
     clock = FakeClock()
-    headers = {k: (str(int(clock.now) + int(v)) if v.startswith("+") else v) for k, v in headers.items()}
+    headers = {k: (str(int(clock.time()) + 4) if v == "RESET" else v) for k, v in headers.items()}
     fake.inject(Fault("POST", r"/check-runs$", status, headers=headers, body='{"message": "API rate limit exceeded"}'))
 
     async def go() -> None:
-        client = GitHubClient(settings_for(fake), clock=clock)
+        client = GitHubClient(settings_for(fake, http_max_wait_s=120.0), clock=clock)
         try:
             await client.create_check_run(INSTALLATION, REPO, _run_body(sha))
         finally:
@@ -183,7 +169,7 @@ def test_rate_limits_wait_for_the_reset_then_retry(fake: FakeGitHub, status: int
     asyncio.run(go())
     calls = [r for r in fake.requests if r.path.endswith("/check-runs")]
     assert [c.status for c in calls] == [status, 201]
-    assert clock.sleeps == [waited]
+    assert sum(clock.sleeps) == pytest.approx(waited, abs=1.0)  # waited as long as GitHub asked, on the clock
 
 
 def test_a_plain_403_is_not_retried(fake: FakeGitHub) -> None:
@@ -276,3 +262,80 @@ def test_fetch_refuses_without_a_valid_token_or_for_an_unknown_sha(fake: FakeGit
     fake.tokens["ghs_valid"] = (INSTALLATION, time.time() + 60)
     with pytest.raises(FetchError):
         fetch_commit(fake.git_url(REPO), "0" * 40, "ghs_valid", tmp_path / "b")
+
+
+class ClockedTransport(httpx.AsyncBaseTransport):
+    """The real transport, noting the fake clock's time of every request it sends."""
+
+    def __init__(self, clock: FakeClock) -> None:
+        self.clock = clock
+        self.inner = httpx.AsyncHTTPTransport()
+        self.sent: list[tuple[float, str, str]] = []
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        self.sent.append((self.clock.monotonic(), request.method, request.url.path))
+        return await self.inner.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
+def test_no_minute_holds_more_than_80_writes_per_installation(fake: FakeGitHub) -> None:
+    sha = fake.commit(REPO, {"README.md": "x\n"})
+    other_repo = "acme/other"
+    fake.add_installation(INSTALLATION + 1)
+    clock = FakeClock()
+    transport = ClockedTransport(clock)
+
+    async def go() -> None:
+        client = GitHubClient(settings_for(fake), transport=transport, clock=clock)
+        try:
+            writes = [client.create_check_run(INSTALLATION, REPO, _run_body(sha)) for _ in range(200)]
+            other = [client.create_check_run(INSTALLATION + 1, other_repo, _run_body(sha)) for _ in range(10)]
+            reads = [client.file(INSTALLATION, REPO, "README.md", sha) for _ in range(20)]
+            await asyncio.gather(*writes, *other, *reads)
+        finally:
+            await client.aclose()
+
+    asyncio.run(go())
+    assert len(fake.check_runs) == 210 and fake.rejections == []
+
+    def posts(repo: str) -> list[float]:
+        return [at for at, method, path in transport.sent if method == "POST" and path == f"/repos/{repo}/check-runs"]
+
+    mine, theirs = posts(REPO), posts(other_repo)
+    assert len(mine) == 200 and len(theirs) == 10
+    # any 81 writes of one installation span more than a minute of the clock
+    assert all(mine[i + 80] - mine[i] > 60 for i in range(len(mine) - 80))
+    assert mine[-1] - mine[0] >= (200 - 10) / (70 / 60) - 1  # paced by the budget: 10 at once, then 70 a minute
+    assert theirs[-1] - theirs[0] < 1  # another installation's budget is its own
+    reads = [at for at, method, _ in transport.sent if method == "GET"]
+    assert min(reads) < mine[20]  # reads take no token: they do not queue behind the writes
+
+
+def test_a_secondary_rate_limit_holds_every_write_of_the_installation(fake: FakeGitHub) -> None:
+    sha = fake.commit(REPO, {"README.md": "x\n"})
+    clock = FakeClock()
+    transport = ClockedTransport(clock)
+    fake.inject(
+        Fault(
+            "POST",
+            r"/check-runs$",
+            403,
+            headers={"retry-after": "30"},
+            body='{"message": "You have exceeded a secondary rate limit."}',
+        )
+    )
+
+    async def go() -> None:
+        client = GitHubClient(settings_for(fake, http_max_wait_s=120.0), transport=transport, clock=clock)
+        try:
+            await asyncio.gather(*(client.create_check_run(INSTALLATION, REPO, _run_body(sha)) for _ in range(3)))
+        finally:
+            await client.aclose()
+
+    asyncio.run(go())
+    posts = [(at, path) for at, method, path in transport.sent if method == "POST" and path.endswith("/check-runs")]
+    assert len(posts) == 4 and len(fake.check_runs) == 3
+    limited_at = posts[0][0]
+    assert all(at >= limited_at + 30 for at, _ in posts[1:])  # nothing was sent while GitHub asked to wait

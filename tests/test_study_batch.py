@@ -325,3 +325,27 @@ def test_an_unreachable_queue_is_a_clear_error(tmp_path: Path) -> None:
     proc = run_cli(manifest, tmp_path / "out", env=batch_env(DECAYCHECK_REDIS_URL="redis://127.0.0.1:1/0"))
     assert proc.returncode == 2
     assert "the Redis queue is unreachable" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_the_batch_writes_sarif_junit_and_markdown_of_every_trial(tmp_path: Path) -> None:
+    from tests.test_report_files import JUNIT_SCHEMA, assert_valid_junit, assert_valid_sarif
+
+    manifest = make_study(tmp_path, only=["flask-l3", "flask-raw-sql"])
+    files = tmp_path / "files"
+    proc = run_cli(
+        manifest,
+        tmp_path / "out",
+        *("--sarif", str(files / "b.sarif"), "--junit", str(files / "b.xml"), "--markdown", str(files / "b.md")),
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "b.sarif" in proc.stdout and "b.xml" in proc.stdout and "b.md" in proc.stdout
+    log = json.loads((files / "b.sarif").read_text())
+    assert_valid_sarif(log)
+    (raw_sql,) = log["runs"][0]["results"]  # found in both trials, listed once
+    uri = raw_sql["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+    assert raw_sql["ruleId"] == "orm.raw-query" and uri.startswith("repos/flask-raw-sql/app/")
+    xml = (files / "b.xml").read_text()
+    assert_valid_junit(xml)
+    names = {s["@name"] for s in JUNIT_SCHEMA.to_dict(xml)["testsuite"]}
+    assert {f"repos/flask-raw-sql#{t}/constraints" for t in range(TRIALS)} <= names
+    assert f"{2 * TRIALS} evaluations" in (files / "b.md").read_text()

@@ -25,6 +25,8 @@ class Rule(BaseModel):
     severity: Severity
     evidence: str
     message: str
+    summary: str  # one line: what the rule forbids (SARIF shortDescription)
+    help: str  # how to fix a finding (SARIF help)
 
 
 @dataclass(frozen=True)

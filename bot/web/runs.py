@@ -1,31 +1,31 @@
-"""GET /runs/{id} (the check run's details_url) and /runs/{id}.json."""
+"""GET /runs/{id} (the check run's details_url) and /runs/{id}.json.
+
+The page is `checks.render.html.details_page` over the run's report; it is
+served with its Content-Security-Policy (no script at all) and headers that
+keep browsers from sniffing, framing or leaking the URL onward.
+"""
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 
-from checks.render import checkrun as rendering
+from checks.render.html import Page, content_security_policy, details_page
 from checks.report import Report
 
 router = APIRouter()
 
-PAGE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>decaycheck · {repo} @ {sha}</title>
-<style>body{{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}}
-pre{{background:#f6f8fa;padding:1rem;overflow:auto;white-space:pre-wrap}}
-.k{{color:#57606a}}</style></head>
-<body><h1>decaycheck</h1>
-<p><span class="k">repository</span> {repo} · <span class="k">commit</span> <code>{sha}</code>
-{pr} · <span class="k">state</span> <strong>{state}</strong> · <span class="k">conclusion</span> <strong>{conclusion}</strong></p>
-<h2>{title}</h2>
-<pre>{summary}</pre>
-<pre>{text}</pre>
-<p><a href="{run_id}.json">Report JSON</a></p>
-</body></html>"""
+
+def page_headers() -> dict[str, str]:
+    return {
+        "Content-Security-Policy": content_security_policy(),
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "no-referrer",
+        "X-Frame-Options": "DENY",
+        "Cache-Control": "no-store",
+    }
 
 
 async def _load(request: Request, run_id: str) -> tuple[dict[str, Any], dict[str, Any] | None]:
@@ -39,28 +39,24 @@ async def _load(request: Request, run_id: str) -> tuple[dict[str, Any], dict[str
 @router.get("/runs/{run_id}.json")
 async def run_json(run_id: str, request: Request) -> JSONResponse:
     run, report = await _load(request, run_id)
-    return JSONResponse({"run": run, "report": report})
+    return JSONResponse({"run": run, "report": report}, headers={"X-Content-Type-Options": "nosniff"})
 
 
 @router.get("/runs/{run_id}", response_class=HTMLResponse)
 async def run_page(run_id: str, request: Request) -> HTMLResponse:
     run, report = await _load(request, run_id)
-    title, summary, text = run.get("note") or run.get("state", ""), "", ""
-    if report is not None:
-        parsed = Report.model_validate(report)
-        title, summary, text = rendering.title_of(parsed), rendering.summary_of(parsed), rendering.text_of(parsed)
-    e = html.escape
-    pr = f'· <span class="k">pull request</span> #{run["pr_number"]}' if run.get("pr_number") else ""
-    return HTMLResponse(
-        PAGE.format(
-            repo=e(run["repo"]),
-            sha=e(run["head_sha"]),
-            pr=pr,
-            state=e(run.get("state", "")),
-            conclusion=e(str(run.get("conclusion") or "—")),
-            title=e(title),
-            summary=e(summary),
-            text=e(text),
-            run_id=e(run_id),
-        )
+    settings = request.app.state.ctx.settings
+    sha = str(run.get("head_sha", ""))
+    page = Page(
+        repo=str(run.get("repo", "")),
+        sha=sha,
+        state=str(run.get("state", "")),
+        conclusion=str(run.get("conclusion") or "—"),
+        pr_number=run["pr_number"] if isinstance(run.get("pr_number"), int) else None,
+        check_name=str(run.get("check_name") or ""),
+        note=str(run.get("note") or ""),
+        blob_url=f"{settings.web_url}/{run.get('repo', '')}/blob/{sha}",
+        json_href=f"{run_id}.json",
     )
+    parsed = Report.model_validate(report) if report is not None else None
+    return HTMLResponse(details_page(page, parsed), headers=page_headers())

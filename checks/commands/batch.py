@@ -22,6 +22,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from checks.cli import load
+from checks.render.files import Entry, write_report_files
 from checks.study import executors, source
 from checks.study.batch import BatchError, run_batch
 from checks.study.tables import Tables
@@ -91,6 +92,13 @@ def main(args: argparse.Namespace) -> int:
         err.print("interrupted: the trials recorded are kept; --resume continues")
         return 130
     built = Tables.model_validate_json((out / "tables.json").read_text())
+    if args.sarif or args.junit or args.markdown:
+        outcome.outputs += write_report_files(
+            [Entry(r.report, f"{r.checkout}#{r.trial}", r.checkout) for r in outcome.records],
+            sarif=args.sarif,
+            junit=args.junit,
+            markdown=args.markdown,
+        )
     console = Console(highlight=False)
     console.print(summary_table(built))
     console.print(

@@ -48,14 +48,19 @@ class CheckOutcome:
 
 
 def conclusion_of(report: Report) -> Conclusion:
-    if report.config_error or report.error:
+    """A config error always fails (loudly); an informational gate concludes neutral; else the gate decides."""
+    if report.config_error:
+        return "failure"
+    if report.gate.get("mode") == "informational":
+        return "neutral"
+    if report.error:
         return "failure"
     return "success" if report.gate_passed else "failure"
 
 
 def title_of(report: Report) -> str:
     if report.config_error:
-        return "Invalid decaycheck configuration"
+        return f"Config error: {report.config_error}"[:MAX_TITLE]
     if report.error:
         return "Evaluation failed"
     pass_at_1 = "pass" if report.pass_at_1 else "fail"
@@ -164,6 +169,11 @@ def text_of(report: Report) -> str:
                 where = f" (`{e.path}:{e.line}`)" if e.path else ""
                 out.append(f"   - {e.kind}{where}: {e.message}")
         out.append("")
+    if report.config_sources:
+        out += ["### Configuration\n", "| key | value | from |", "|---|---|---|"]
+        for s in report.config_sources:
+            out.append(f"| `{short(s.key, 80)}` | `{short(s.value, 80)}` | {short(s.source, 120).replace('|', '/')} |")
+        out.append("")
     if report.timings:
         out.append("### Timings\n\n" + ", ".join(f"{k} {v:.1f}s" for k, v in report.timings.items()) + "\n")
     if report.server_log_tail:
@@ -176,9 +186,10 @@ def annotations_of(report: Report, cap: int) -> list[dict[str, Any]]:
     notes: list[Annotation] = list(report.annotations)
     if not notes and (report.findings or report.diagnosis is not None):
         notes = build_annotations(report.findings, report.diagnosis)
+    notes = [a for a in notes if a.level in report.annotation_levels]
     notes.sort(key=lambda a: _LEVEL_ORDER.get(a.level, 3))
     out = []
-    for a in notes[:cap]:
+    for a in notes[: max(0, min(cap, report.annotations_max))]:
         start, end = max(1, a.start_line), max(1, a.end_line, a.start_line)
         out.append(
             {

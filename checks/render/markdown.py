@@ -22,7 +22,8 @@ def markdown(report: Report) -> str:
     icon = "✅" if report.gate_passed else "❌"
     out = [f"## {icon} {title(report)}", ""]
     if report.gate:
-        out.append(f"**Gate:** {'passed' if report.gate_passed else 'failed'} — {report.gate.get('reason', '')}")
+        mode = " (informational: the check concludes neutral)" if report.gate.get("mode") == "informational" else ""
+        out.append(f"**Gate:** {'passed' if report.gate_passed else 'failed'}{mode} — {report.gate.get('reason', '')}")
     declared = ", ".join(f"{k} {v}" for k, v in report.constraints.items()) or "none declared"
     if report.startup_detail:
         out.append(f"**Why it did not start:** {report.startup_detail}")

@@ -57,6 +57,7 @@ class BatchOutcome:
     errors: int = 0
     seconds: float = 0.0
     outputs: list[Path] = field(default_factory=list)
+    records: list[RunRecord] = field(default_factory=list, repr=False)
 
 
 def run_id_of(checkout_id: str, trial: int) -> str:
@@ -203,6 +204,7 @@ def run_batch(
         _evaluate(pending, store, executor(batch_id), outcome, console, records)
     done = [records[job.run_id] for job in jobs if job.run_id in records]
     outcome.outputs = write_outputs(out, done)
+    outcome.records = done
     outcome.errors = sum(1 for r in done if r.status == "error")
     outcome.seconds = time.monotonic() - t0
     return outcome

@@ -337,6 +337,19 @@ class FakeGitHub:
                 }
             )
 
+        @app.get("/repos/{owner}/{name}/compare/{spec}")
+        async def compare(owner: str, name: str, spec: str, request: Request) -> JSONResponse:
+            who = need_token(request)
+            if isinstance(who, JSONResponse):
+                return who
+            base, _, head = spec.partition("...")
+            bare = fake.git_root / owner / f"{name}.git"
+            try:
+                names = _git("diff", "--name-only", base, head, cwd=bare).splitlines()
+            except (subprocess.CalledProcessError, FileNotFoundError, NotADirectoryError):
+                return JSONResponse({"message": "Not Found"}, status_code=404)
+            return JSONResponse({"status": "ahead", "files": [{"filename": n, "status": "modified"} for n in names]})
+
         async def write(request: Request, kind: str, run_id: int | None, owner: str, name: str) -> JSONResponse:
             who = need_token(request)
             if isinstance(who, JSONResponse):

@@ -10,6 +10,7 @@ that nothing executes, nothing loads, and the text shows as text.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import os
 import shutil
 from collections.abc import Iterator
@@ -118,7 +119,7 @@ def hostile_report() -> Report:
         error=HOSTILE,
         passed=0,
         total=2,
-        failures=[failure, failure.model_copy(update={"blocked_by": HOSTILE, "unset": [HOSTILE]})],
+        failures=[failure, dataclasses.replace(failure, blocked_by=HOSTILE, unset=[HOSTILE])],
         response_excerpt=HOSTILE,
     )
     report = failing_report()

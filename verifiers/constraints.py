@@ -13,7 +13,7 @@ from pydantic import BaseModel
 Framework = Literal["flask", "fastapi", "django", "aiohttp", "express", "fastify", "hono", "koa"]
 Architecture = Literal["clean", "none"]
 Database = Literal["postgresql", "sqlite"]
-Orm = Literal["sqlalchemy", "sequelize", "none"]
+Orm = Literal["sqlalchemy", "sqlmodel", "django", "sequelize", "knex", "prisma", "typeorm", "none"]
 Level = Literal["L0", "L1", "L2", "L3"]
 
 PYTHON_FRAMEWORKS: frozenset[str] = frozenset({"flask", "fastapi", "django", "aiohttp"})

@@ -95,7 +95,9 @@ def register(app: typer.Typer) -> None:
         ),
         architecture: str | None = typer.Option(None, "--architecture", help="clean|none"),
         database: str | None = typer.Option(None, "--database", help="postgresql|sqlite"),
-        orm: str | None = typer.Option(None, "--orm", help="sqlalchemy|sequelize|none"),
+        orm: str | None = typer.Option(
+            None, "--orm", help="sqlalchemy|sqlmodel|django|sequelize|knex|prisma|typeorm|none"
+        ),
         json_path: Path | None = typer.Option(None, "--json", help="Write the findings as JSON here."),
     ) -> None:
         """Check the code against its declared framework, architecture, database and ORM."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import typer
 
-from checks.commands import batch, diagnose, run, suite, verify
+from checks.commands import batch, diagnose, init, run, suite, verify
 
 app = typer.Typer(
     name="decaycheck",
@@ -20,5 +20,5 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for command in (run, suite, verify, diagnose, batch):
+for command in (run, suite, verify, diagnose, batch, init):
     command.register(app)

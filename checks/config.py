@@ -15,7 +15,17 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from conduit_suite.aspects import ASPECT_NAMES
-from verifiers.constraints import NODE_FRAMEWORKS, Architecture, Constraints, Database, Framework, Level, Orm
+from verifiers.constraints import (
+    NODE_FRAMEWORKS,
+    Architecture,
+    Constraints,
+    Database,
+    Framework,
+    LayerName,
+    Level,
+    Orm,
+    Waiver,
+)
 
 CONFIG_PATH = Path(".github/decaycheck.yml")
 
@@ -44,10 +54,26 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class ArchitectureMap(_Strict):
+    """`architecture: {layers: {...}}`: Clean Architecture over the repository's own layers."""
+
+    layers: dict[LayerName, list[str]] = Field(
+        min_length=1, description="Layer -> globs of app-relative paths; unmapped layers keep the folder names."
+    )
+
+    @field_validator("layers")
+    @classmethod
+    def _globs(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        for layer, globs in value.items():
+            if not globs or not all(isinstance(g, str) and g.strip() for g in globs):
+                raise ValueError(f"{layer}: give at least one non-empty glob")
+        return value
+
+
 class ConstraintsConfig(_Strict):
     level: Level | None = None
     framework: Framework | None = None
-    architecture: Architecture | None = None
+    architecture: Architecture | ArchitectureMap | None = None
     database: Database | None = None
     orm: Orm | None = None
 
@@ -115,6 +141,13 @@ class RepoConfig(_Strict):
     suites: list[SuiteName] = Field(default_factory=lambda: ["compat"], min_length=1)
     gate: GateConfig = Field(default_factory=GateConfig)
     limits: LimitsConfig = Field(default_factory=LimitsConfig)
+    waivers: list[Waiver] = Field(default_factory=list)
+
+    @property
+    def layers(self) -> dict[str, list[str]] | None:
+        """The repository's layer map, when `architecture` is one."""
+        arch = self.constraints.architecture
+        return {str(k): v for k, v in arch.layers.items()} if isinstance(arch, ArchitectureMap) else None
 
     def declared_constraints(self) -> Constraints:
         """`level` expands through the study's ladder; explicit keys override it."""
@@ -123,10 +156,9 @@ class RepoConfig(_Strict):
             base = Constraints.from_level(c.level, framework=c.framework, database=c.database or "postgresql")
         else:
             base = Constraints(framework=c.framework)
+        architecture = "clean" if isinstance(c.architecture, ArchitectureMap) else c.architecture
         overrides = {
-            k: v
-            for k, v in (("architecture", c.architecture), ("database", c.database), ("orm", c.orm))
-            if v is not None
+            k: v for k, v in (("architecture", architecture), ("database", c.database), ("orm", c.orm)) if v is not None
         }
         return base.model_copy(update=overrides)
 
@@ -178,8 +210,9 @@ def parse(text: str, *, name: str = str(CONFIG_PATH)) -> RepoConfig:
     try:
         return RepoConfig.model_validate(data)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        loc = tuple(err["loc"])
+        # A union (architecture: clean|none or a layer map) fails in each branch: the deepest error is the telling one.
+        err = max(exc.errors(), key=lambda e: len(e["loc"]))
+        loc = tuple(p for p in err["loc"] if not _union_branch(p))
         key = ".".join(str(p) for p in loc) or None
         problem = "unknown key" if err["type"] == "extra_forbidden" else err["msg"]
         if err["type"] == "literal_error" and "expected" in err.get("ctx", {}):
@@ -217,6 +250,11 @@ def detect_runtime(app_dir: Path, framework: str | None = None) -> Runtime:
         if (app_dir / manifest).is_file():
             return runtime
     return "python"
+
+
+def _union_branch(part: Any) -> bool:
+    """Pydantic names the branch of a union in an error's location (`literal['clean','none']`, `ArchitectureMap`)."""
+    return isinstance(part, str) and (part.startswith("literal[") or part in (ArchitectureMap.__name__, "[key]"))
 
 
 def _display(path: Path, repo: Path) -> str:

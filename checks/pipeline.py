@@ -195,8 +195,10 @@ def _evaluate(
 
         say("verifying constraints")
         with clock.phase("verify"):
-            report.findings = verifiers.verify(ws.app, resolved.constraints, runtime=evidence)
-        report.compliant = not report.findings
+            report.findings = verifiers.verify(
+                ws.app, resolved.constraints, runtime=evidence, layers=cfg.layers, waivers=cfg.waivers
+            )
+        report.compliant = not report.open_findings
         report.with_suites(results)
 
         say("diagnosing")
@@ -206,7 +208,7 @@ def _evaluate(
                     requests=_requests_for_diagnosis(results),
                     server_log=full_log or report.server_log_tail,
                     startup=report.startup if report.startup != "not_run" else "ok",
-                    findings=[f.model_dump() for f in report.findings],
+                    findings=[f.model_dump() for f in report.open_findings],  # a waived finding is no root cause
                 ),
                 repo=ws.app,
             )

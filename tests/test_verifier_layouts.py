@@ -36,8 +36,21 @@ def test_the_corpus_covers_every_orm() -> None:
 @pytest.mark.parametrize("case", CASES)
 def test_layout_findings_are_exact(case: str) -> None:
     resolved = resolve(LAYOUTS / case)
-    found = verify(resolved.app_dir, resolved.constraints)
-    got = sorted(((f.rule, f.path, f.line, False) for f in found), key=repr)
+    cfg = resolved.config
+    found = verify(resolved.app_dir, resolved.constraints, layers=cfg.layers, waivers=cfg.waivers)
+    got = sorted(((f.rule, f.path, f.line, f.waived is not None) for f in found), key=repr)
     assert got == _expected(case), "\n".join(f"{f.rule} {f.path}:{f.line} {f.message}" for f in found)
     for finding in found:
         assert finding.message and "{" not in finding.message
+
+
+def test_a_layer_map_and_a_waiver_are_what_decide() -> None:
+    """Without its map the express layout has no layers at all; without its waiver the raw query counts."""
+    resolved = resolve(LAYOUTS / "express_layer_map")
+    unmapped = verify(resolved.app_dir, resolved.constraints)
+    assert (
+        sorted(f.rule for f in unmapped if f.rule == "architecture.layer-missing") == ["architecture.layer-missing"] * 4
+    )
+    assert [f.waived for f in unmapped if f.rule == "orm.raw-query"] == [None]
+    mapped = verify(resolved.app_dir, resolved.constraints, layers=resolved.config.layers)
+    assert not [f for f in mapped if f.rule == "architecture.layer-missing"]

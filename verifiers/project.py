@@ -177,7 +177,7 @@ def load_project(root: Path, paths: list[str] | None = None, *, cache: ParseCach
         else:
             project.files[rel] = _parser(rel)(rel, text)
     _resolve_imports(project)
-    project.dependencies = _dependencies(root)
+    project.dependencies = dependencies(root)
     return project
 
 
@@ -270,7 +270,8 @@ def _resolve_imports(project: Project) -> None:
 # dependency manifests --------------------------------------------------------
 
 
-def _dependencies(root: Path) -> list[Dependency]:
+def dependencies(root: Path) -> list[Dependency]:
+    """Every dependency the manifests at `root` declare (requirements*.txt, pyproject.toml, package.json)."""
     found: list[Dependency] = []
     for manifest in sorted(root.glob("requirements*.txt")) + sorted(root.glob("requirements/*.txt")):
         rel = manifest.relative_to(root).as_posix()

@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.table import Table
 
 from checks.config import ConfigError, resolve
-from verifiers import verify
+from verifiers import open_findings, verify
 from verifiers.constraints import Architecture, Constraints, Database, Framework, Level, Orm
 from verifiers.findings import Finding
 
@@ -56,6 +56,7 @@ def findings_json(findings: list[Finding], constraints: Constraints, path: str) 
         "findings": [f.model_dump() for f in findings],
         "counts": {
             "total": len(findings),
+            "waived": sum(1 for f in findings if f.waived is not None),
             "by_constraint": dict(sorted(Counter(f.constraint for f in findings).items())),
             "by_rule": dict(sorted(Counter(f.rule for f in findings).items())),
             "by_severity": dict(sorted(Counter(f.severity for f in findings).items())),
@@ -74,7 +75,10 @@ def render(findings: list[Finding], constraints: Constraints) -> Table:
     table.add_column("message", overflow="fold")
     for f in findings:
         where = f"{f.path}:{f.line}" if f.path and f.line else (f.path or "-")
-        table.add_row(where, f.rule, f.severity, f.message)
+        if f.waived is not None:
+            table.add_row(where, f.rule, "waived", f"{f.message} (waived: {f.waived})", style="dim")
+        else:
+            table.add_row(where, f.rule, f.severity, f.message)
     return table
 
 
@@ -127,8 +131,9 @@ def register(app: typer.Typer) -> None:
             database=database,
             orm=orm,
         )
-        findings = verify(resolved.app_dir, constraints)
+        cfg = resolved.config
+        findings = verify(resolved.app_dir, constraints, layers=cfg.layers, waivers=cfg.waivers)
         console.print(render(findings, constraints))
         if json_path is not None:
             json_path.write_text(json.dumps(findings_json(findings, constraints, str(path)), indent=2) + "\n")
-        raise typer.Exit(1 if findings else 0)
+        raise typer.Exit(1 if open_findings(findings) else 0)

@@ -61,7 +61,8 @@ def markdown(report: Report) -> str:
         out += ["| constraint | rule | where | message |", "|---|---|---|---|"]
         for f in report.findings:
             where = f"`{f.path}:{f.line}`" if f.path and f.line else (f"`{f.path}`" if f.path else "—")
-            out.append(f"| {f.constraint} | {f.rule} | {where} | {f.message.replace('|', '/')} |")
+            message = f.message + (f" (waived: {f.waived})" if f.waived is not None else "")
+            out.append(f"| {f.constraint} | {f.rule} | {where} | {message.replace('|', '/')} |")
     out.append("")
 
     if report.diagnosis is not None and report.diagnosis.category != "none":

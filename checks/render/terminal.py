@@ -80,7 +80,11 @@ def terminal(report: Report, console: Console | None = None) -> None:
         for col in ("constraint", "rule", "where", "message"):
             table.add_column(col)
         for f in report.findings:
-            table.add_row(f.constraint, f.rule, f"{f.path}:{f.line}" if f.path else "—", f.message)
+            where = f"{f.path}:{f.line}" if f.path else "—"
+            if f.waived is not None:
+                table.add_row(f.constraint, f.rule, where, f"{f.message} (waived: {f.waived})", style="dim")
+            else:
+                table.add_row(f.constraint, f.rule, where, f.message)
         console.print(table)
     elif report.constraints:
         console.print(Text("Constraints: compliant", style="green"))

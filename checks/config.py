@@ -86,6 +86,10 @@ class AppConfig(_Strict):
     port: int | None = Field(default=None, ge=1, le=65535)
     api_prefix: str = "/api"
     health_path: str = "/api/health-check"
+    ready: Literal["auto", "health"] = Field(
+        default="auto",
+        description="auto: a 2xx on health_path, or a 404/405 there (the server answers HTTP); health: a 2xx only.",
+    )
     env: dict[str, str] = Field(default_factory=dict)
 
     @field_validator("env", mode="before")

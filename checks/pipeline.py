@@ -65,9 +65,16 @@ class _Clock:
 
 
 def evaluate(
-    repo: Path, *, config_file: Path | None = None, on_progress: Progress | None = None, sandbox: str | None = None
+    repo: Path,
+    *,
+    config_file: Path | None = None,
+    on_progress: Progress | None = None,
+    sandbox: str | None = None,
+    keep_workspace: bool = False,
 ) -> Report:
-    """The report for the checkout at `repo` (see module docstring for what never raises)."""
+    """The report for the checkout at `repo` (see module docstring for what never raises).
+
+    `keep_workspace` leaves the private copy (installed dependencies, logs) in place to debug an install."""
     say = _reporter(on_progress)
     clock = _Clock()
     report = Report(repo_path=str(repo))
@@ -85,7 +92,7 @@ def evaluate(
                 report.config_error = str(exc)
                 say(f"config error: {exc}")
                 return report
-        _evaluate(repo, resolved, report, clock, say, sandbox)
+        _evaluate(repo, resolved, report, clock, say, sandbox, keep_workspace)
     except _Cancelled as cancelled:
         raise cancelled.original from None
     except Exception as exc:  # the report must say what went wrong, never a traceback on the caller
@@ -99,7 +106,13 @@ def evaluate(
 
 
 def _evaluate(
-    repo: Path, resolved: config_mod.Resolved, report: Report, clock: _Clock, say: Progress, sandbox: str | None
+    repo: Path,
+    resolved: config_mod.Resolved,
+    report: Report,
+    clock: _Clock,
+    say: Progress,
+    sandbox: str | None,
+    keep_workspace: bool = False,
 ) -> None:
     cfg = resolved.config
     report.constraints = resolved.constraints.declared()
@@ -125,7 +138,9 @@ def _evaluate(
         log_bytes=cfg.limits.log_kb * 1024,
     )
 
-    with Workspace(resolved.app_dir) as ws:
+    with Workspace(resolved.app_dir, keep=keep_workspace) as ws:
+        if keep_workspace:
+            say(f"workspace kept at {ws.root} (app/: the installed copy, run/: what the sandbox wrote)")
         plan = runtimes.install_plan(resolved.runtime, ws.app, cfg.app.install, cfg.app.env)
         say(f"installing ({plan.commands[-1 - len(profile.finish)]})")
         with clock.phase("install"):
@@ -161,6 +176,7 @@ def _evaluate(
                 port=resolved.port,
                 api_prefix=cfg.app.api_prefix,
                 health_path=cfg.app.health_path,
+                ready=cfg.app.ready,
                 suites=list(cfg.suites),
                 env=plan.env,
                 ro_paths=plan.ro_paths,

@@ -255,3 +255,20 @@ def test_a_waived_finding_is_shown_as_waived_and_counts_for_nothing() -> None:
     counted.with_suites([_suite("compat", 10, 10)])
     gate.apply(GateConfig(), counted)
     assert (counted.pass_at_1, counted.gate_passed) == (False, False)
+
+
+def test_at_80_columns_rule_names_and_paths_are_whole() -> None:
+    from verifiers.findings import Finding
+
+    path = "packages/api/src/http/controllers/articles_controller.ts"
+    rule = "architecture.route-bypasses-service"
+    report = Report(
+        startup="ok",
+        findings=[Finding(constraint="architecture", rule=rule, path=path, line=42, message="routes reach " * 12)],
+    ).with_suites([_suite("compat", 4, 5)])
+    console = Console(record=True, width=80)
+    terminal(report, console)
+    shown = console.export_text()
+    assert rule in shown and f"{path}:42" in shown and "…" not in shown
+    assert "`" not in shown and "GET /api/articles/feed → 200 (feed)" in shown
+    assert all(len(line) <= 80 for line in shown.splitlines())

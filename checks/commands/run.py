@@ -36,8 +36,15 @@ def register(app: typer.Typer) -> None:
         config: Path | None = typer.Option(None, "--config", help="Config file instead of .github/decaycheck.yml."),
         json_out: Path | None = typer.Option(None, "--json", help="Write the report JSON to this file."),
         sandbox: str | None = typer.Option(None, "--sandbox", help="local (default) or docker."),
+        keep_workspace: bool = typer.Option(
+            False, "--keep-workspace", help="Keep the private copy of the app (installed deps, logs) to debug."
+        ),
     ) -> None:
-        """Build, start and test the app in a sandbox; verify its constraints; diagnose; apply the gate."""
+        """Build, start and test the app in a sandbox; verify its constraints; diagnose; apply the gate.
+
+        The repository describes itself in .github/decaycheck.yml: constraints, app, suites, gate, waivers,
+        limits; every key is optional. The keys: docs/config.md. `decaycheck init PATH` writes one.
+        """
         err = Console(stderr=True, highlight=False)
         t0 = time.monotonic()
 
@@ -46,7 +53,9 @@ def register(app: typer.Typer) -> None:
 
         # A terminated run still removes its sandbox, cgroups and workspace (cleanup runs in `finally`s).
         signal.signal(signal.SIGTERM, _terminate)
-        report = evaluate(path, config_file=config, on_progress=progress, sandbox=sandbox)
+        report = evaluate(
+            path, config_file=config, on_progress=progress, sandbox=sandbox, keep_workspace=keep_workspace
+        )
         terminal(report, Console(highlight=False))
         if json_out is not None:
             json_out.parent.mkdir(parents=True, exist_ok=True)

@@ -15,9 +15,10 @@ from typing import get_args
 
 import typer
 from rich.console import Console
-from rich.table import Table
+from rich.text import Text
 
 from checks.config import ConfigError, resolve
+from checks.render.terminal import print_findings
 from verifiers import open_findings, verify
 from verifiers.constraints import Architecture, Constraints, Database, Framework, Level, Orm
 from verifiers.findings import Finding
@@ -64,22 +65,13 @@ def findings_json(findings: list[Finding], constraints: Constraints, path: str) 
     }
 
 
-def render(findings: list[Finding], constraints: Constraints) -> Table:
+def render(findings: list[Finding], constraints: Constraints, console: Console) -> None:
     declared = ", ".join(f"{k}={v}" for k, v in constraints.declared().items()) or "nothing declared"
-    table = Table(
-        title=f"structural findings ({declared})", caption=f"{len(findings)} finding{'s' if len(findings) != 1 else ''}"
-    )
-    table.add_column("where", overflow="fold")
-    table.add_column("rule", overflow="fold")
-    table.add_column("severity")
-    table.add_column("message", overflow="fold")
-    for f in findings:
-        where = f"{f.path}:{f.line}" if f.path and f.line else (f.path or "-")
-        if f.waived is not None:
-            table.add_row(where, f.rule, "waived", f"{f.message} (waived: {f.waived})", style="dim")
-        else:
-            table.add_row(where, f.rule, f.severity, f.message)
-    return table
+    console.print(Text(f"structural findings ({declared})", style="bold"))
+    print_findings(findings, console)
+    waived = sum(1 for f in findings if f.waived is not None)
+    count = f"{len(findings)} finding{'s' if len(findings) != 1 else ''}" + (f", {waived} waived" if waived else "")
+    console.print(Text(count, style="dim"))
 
 
 def _check_choice(name: str, value: str | None, allowed: tuple[str, ...], console: Console) -> None:
@@ -133,7 +125,7 @@ def register(app: typer.Typer) -> None:
         )
         cfg = resolved.config
         findings = verify(resolved.app_dir, constraints, layers=cfg.layers, waivers=cfg.waivers)
-        console.print(render(findings, constraints))
+        render(findings, constraints, console)
         if json_path is not None:
             json_path.write_text(json.dumps(findings_json(findings, constraints, str(path)), indent=2) + "\n")
         raise typer.Exit(1 if open_findings(findings) else 0)

@@ -70,7 +70,8 @@ def failure_lines(report: Report) -> list[str]:
     lines = []
     for r in report.requests:
         for f in r.failures:
-            lines.append(f"`{r.method} {r.path}` ({r.name}): {f.assertion}{outcome(f)}")
+            status = f" → {r.status}" if r.status is not None else " → no response"
+            lines.append(f"`{r.method} {r.path}`{status} ({r.name}): {f.assertion}{outcome(f)}")
     return lines
 
 

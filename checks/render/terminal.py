@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.console import Console, Group
+from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -21,6 +22,7 @@ from checks.render.common import (
     title,
 )
 from checks.report import Report
+from verifiers.findings import Finding
 
 
 def terminal(report: Report, console: Console | None = None) -> None:
@@ -41,7 +43,7 @@ def terminal(report: Report, console: Console | None = None) -> None:
     if report.requests:
         table = Table(title="Requests by resource", show_lines=False)
         for col, justify in (("resource", "left"), ("requests", "right"), ("assertions", "right"), ("failing", "left")):
-            table.add_column(col, justify=justify)
+            table.add_column(col, justify=justify, overflow="fold")
         for resource, reqs in by_resource(report.requests).items():
             passed, total = sum(r.passed for r in reqs), sum(r.total for r in reqs)
             failing = failing_requests(reqs, quote="")
@@ -55,7 +57,7 @@ def terminal(report: Report, console: Console | None = None) -> None:
     gated = report.gate.get("strict_aspects", "all")
     for summary in scored_suites(report):
         table = Table(title=f"Suite {summary.suite} by aspect")
-        table.add_column("aspect")
+        table.add_column("aspect", overflow="fold")
         table.add_column("assertions", justify="right")
         table.add_column("gate")
         for a in summary.aspects:
@@ -76,16 +78,8 @@ def terminal(report: Report, console: Console | None = None) -> None:
             console.print(Text(f"  operations failing: {operations}", style="dim"))
 
     if report.findings:
-        table = Table(title="Constraint findings")
-        for col in ("constraint", "rule", "where", "message"):
-            table.add_column(col)
-        for f in report.findings:
-            where = f"{f.path}:{f.line}" if f.path else "—"
-            if f.waived is not None:
-                table.add_row(f.constraint, f.rule, where, f"{f.message} (waived: {f.waived})", style="dim")
-            else:
-                table.add_row(f.constraint, f.rule, where, f.message)
-        console.print(table)
+        console.print(Text("Constraint findings", style="bold"))
+        print_findings(report.findings, console)
     elif report.constraints:
         console.print(Text("Constraints: compliant", style="green"))
 
@@ -97,8 +91,10 @@ def terminal(report: Report, console: Console | None = None) -> None:
                 style="bold yellow",
             )
         )
-        for ev in d.evidence[:6]:
-            console.print(Text(f"  · {ev.message}" + (f" ({ev.path}:{ev.line})" if ev.path and ev.line else "")))
+        for ev in [e for e in d.evidence if e.message.strip() or e.path][:6]:
+            where = f"{ev.path}:{ev.line}" if ev.path and ev.line else (ev.path or "")
+            text = ev.message.strip() or where
+            console.print(Text(f"  · {text}" + (f" ({where})" if where and text != where else "")))
     if report.server_log_tail and (report.startup != "ok" or report.error):
         console.print(
             Panel(
@@ -109,3 +105,13 @@ def terminal(report: Report, console: Console | None = None) -> None:
         )
     if report.timings:
         console.print(Text("timings: " + "  ".join(f"{k} {v:.2f}s" for k, v in report.timings.items()), style="dim"))
+
+
+def print_findings(findings: list[Finding], console: Console) -> None:
+    """One finding a line, its message wrapped below: at 80 columns (any pipe) a table would cut rule names and paths."""
+    for f in findings:
+        where = f"{f.path}:{f.line}" if f.path and f.line else (f.path or "(repository)")
+        waived = f.waived is not None
+        console.print(Text(f"  {'~' if waived else '✗'} {f.rule}  {where}", style="dim" if waived else "red"))
+        message = f.message + (f" (waived: {f.waived})" if waived else "")
+        console.print(Padding(Text(message, style="dim" if waived else "", overflow="fold"), (0, 0, 0, 4)))

@@ -65,6 +65,8 @@ class PodSpec(BaseModel):
     port: int = 8080
     api_prefix: str = "/api"
     health_path: str = "/api/health-check"
+    # "health": only a 2xx on health_path; "auto": a 404/405 there (no such route) counts as up too.
+    ready: str = "auto"
     suites: list[str] = Field(default_factory=lambda: ["compat"])
     env: dict[str, str] = Field(default_factory=dict)
     ro_paths: list[Path] = Field(default_factory=list)

@@ -416,6 +416,7 @@ class _Pod:
         runner_spec = {
             "port": spec.port,
             "health_path": spec.health_path,
+            "ready": spec.ready,
             "api_prefix": spec.api_prefix,
             "suites": spec.suites,
             "start_s": spec.limits.start_s,

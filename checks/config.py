@@ -81,6 +81,10 @@ class ConstraintsConfig(_Strict):
 class AppConfig(_Strict):
     path: str = "."
     runtime: Runtime | None = None
+    python: str | None = Field(
+        default=None, description='Python for the venv ("3.12", ">=3.11"); default: what the repo declares.'
+    )
+    node: str | None = Field(default=None, description='Node the app needs ("20"); default: engines.node / .nvmrc.')
     install: str | None = Field(default=None, description="Shell command; the runtime's default when absent.")
     start: str = "./run.sh"
     port: int | None = Field(default=None, ge=1, le=65535)
@@ -102,6 +106,12 @@ class AppConfig(_Strict):
                 for k, v in value.items()
             }
         return value
+
+    @field_validator("python", "node", mode="before")
+    @classmethod
+    def _version_as_string(cls, value: Any) -> Any:
+        """`python: 3.12` reads as a number; a version is text (quote 3.10, which YAML reads as 3.1)."""
+        return str(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else value
 
     @field_validator("api_prefix", "health_path")
     @classmethod

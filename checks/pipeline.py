@@ -141,8 +141,15 @@ def _evaluate(
     with Workspace(resolved.app_dir, keep=keep_workspace) as ws:
         if keep_workspace:
             say(f"workspace kept at {ws.root} (app/: the installed copy, run/: what the sandbox wrote)")
-        plan = runtimes.install_plan(resolved.runtime, ws.app, cfg.app.install, cfg.app.env)
-        say(f"installing ({plan.commands[-1 - len(profile.finish)]})")
+        try:
+            plan = runtimes.install_plan(
+                resolved.runtime, ws.app, cfg.app.install, cfg.app.env, python=cfg.app.python, node=cfg.app.node
+            )
+        except runtimes.RuntimeUnavailable as exc:
+            report.error = str(exc)
+            return
+        report.install = f"from {plan.source} on {plan.toolchain}"
+        say(f"installing from {plan.source} on {plan.toolchain} ({plan.commands[-1 - len(profile.finish)]})")
         with clock.phase("install"):
             installed = backend.install(
                 ws.app,
@@ -161,6 +168,9 @@ def _evaluate(
         if not installed.ok:
             report.startup = "install_failed"
             report.server_log_tail = installed.log_tail
+            cause = runtimes.installer_error(ws.app)
+            if cause:  # the installer's own log is in the workspace, not on the screen: quote it
+                report.server_log_tail += "\n[the installer's log]\n" + cause
             report.startup_detail = (
                 f"install did not finish within {limits.install_s:g} s"
                 if installed.timed_out

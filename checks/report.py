@@ -84,6 +84,9 @@ class Report(BaseModel):
     error: str | None = Field(default=None, description="Why the evaluation could not be carried out.")
     startup: Startup = "not_run"
     startup_detail: str = Field(default="", description="Why startup is not ok, in one line.")
+    install: str = Field(
+        default="", description="What the install ran from (lockfile, manifest) and on which interpreter."
+    )
     suite: str = "compat"
     assertions_passed: int = 0
     assertions_total: int = 0

@@ -345,7 +345,8 @@ def _matches(version: str, spec: str) -> bool:
 def choose_python(app_dir: Path, configured: str | None) -> tuple[Path, str]:
     """The interpreter for the app's venv and why: `app.python`, else what the repo declares, else the host's.
 
-    The host's own Python is kept whenever it matches; otherwise the newest matching one found."""
+    The host's own Python is kept whenever it matches; otherwise the oldest matching one found (the
+    version a lock is most often resolved for)."""
     declared = (configured, "app.python") if configured else declared_python(app_dir)
     host_version = ".".join(map(str, sys.version_info[:3]))
     if declared is None:
@@ -360,7 +361,7 @@ def choose_python(app_dir: Path, configured: str | None) -> tuple[Path, str]:
             f"{where} asks for python {spec!r}; this host has {', '.join(found)} "
             "(install one, e.g. with pyenv, or set app.python)"
         )
-    return found[matching[-1]], f"python {matching[-1]} ({where}: {spec})"
+    return found[matching[0]], f"python {matching[0]} ({where}: {spec})"
 
 
 def check_node(app_dir: Path, configured: str | None) -> str:

@@ -1,0 +1,91 @@
+"""Third-party-style layouts through the real pipeline, configured only by what `decaycheck init` writes.
+
+The Flask reference app recast as a Poetry project on Python 3.12: no
+requirements.txt, versions only in poetry.lock, `python = "^3.12"` in
+pyproject.toml. Nothing is pinned by hand in the config: the install reads
+the lock and the venv is built on a 3.12 found on the host.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from checks.cli import app as cli
+from checks.pipeline import evaluate
+from checks.runtimes import python_interpreters
+
+pytestmark = pytest.mark.slow
+
+APPS = Path(__file__).parent / "apps"
+PINS = {
+    "blinker": "1.9.0",
+    "click": "8.5.1",
+    "flask": "3.1.3",
+    "greenlet": "3.5.6",
+    "itsdangerous": "2.2.0",
+    "jinja2": "3.1.6",
+    "markupsafe": "3.0.4",
+    "psycopg": "3.3.9",
+    "psycopg-binary": "3.3.9",
+    "pyjwt": "2.15.1",
+    "sqlalchemy": "2.0.58",
+    "typing-extensions": "4.16.0",
+    "waitress": "3.0.2",
+    "werkzeug": "3.1.9",
+}
+PYPROJECT = """[tool.poetry]
+name = "conduit-flask"
+version = "0.1.0"
+description = "Conduit on Flask"
+package-mode = false
+
+[tool.poetry.dependencies]
+python = "^3.12"
+flask = "^3.1"
+sqlalchemy = "^2.0"
+psycopg = {extras = ["binary"], version = "^3.3"}
+pyjwt = "^2.8"
+waitress = "^3.0"
+
+[tool.poetry.group.dev.dependencies]
+pytest = "^8"
+"""
+
+
+def _poetry_lock() -> str:
+    packages = [
+        f'[[package]]\nname = "{name}"\nversion = "{version}"\ndescription = ""\noptional = false\n'
+        f'python-versions = ">=3.8"\ngroups = ["main"]\nfiles = []\n'
+        for name, version in PINS.items()
+    ]
+    dev = '[[package]]\nname = "pytest"\nversion = "8.3.0"\ndescription = ""\noptional = false\ngroups = ["dev"]\nfiles = []\n'
+    return "\n".join([*packages, dev, '[metadata]\nlock-version = "2.1"\npython-versions = "^3.12"\n'])
+
+
+def test_poetry_project_on_python_312_scores_290_with_the_config_init_writes(tmp_path: Path) -> None:
+    assert any(v.startswith("3.12") for v in python_interpreters()), (
+        "the layout needs a Python 3.12 on the host (pyenv install 3.12)"
+    )
+    repo = shutil.copytree(APPS / "flask", tmp_path / "flask-poetry", ignore=shutil.ignore_patterns(".venv", "*.db"))
+    (repo / "requirements.txt").unlink()
+    (repo / "pyproject.toml").write_text(PYPROJECT)
+    (repo / "poetry.lock").write_text(_poetry_lock())
+    assert CliRunner().invoke(cli, ["init", str(repo)]).exit_code == 0
+    config = (repo / ".github/decaycheck.yml").read_text()
+    assert "==" not in config and "install:" not in config.replace("# install:", "")
+    progress: list[str] = []
+    report = evaluate(repo, on_progress=progress.append)
+    assert report.error is None and report.startup == "ok", (report.error, report.server_log_tail[-2000:])
+    assert report.install.startswith("from poetry.lock on python 3.12"), report.install
+    assert (report.assertions_passed, report.assertions_total) == (290, 290)
+    assert report.constraints == {
+        "framework": "flask",
+        "architecture": "clean",
+        "database": "postgresql",
+        "orm": "sqlalchemy",
+    }
+    assert report.gate_passed, report.gate

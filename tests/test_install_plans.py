@@ -69,10 +69,10 @@ def test_interpreter_from_config_or_repo_and_a_clear_error(tmp_path: Path) -> No
     assert runtimes.declared_python(app) == (">=3.99,<4", "tool.poetry.dependencies.python")
     with pytest.raises(runtimes.RuntimeUnavailable, match=r"asks for python '>=3.99,<4'; this host has .*3\."):
         runtimes.choose_python(app, None)
-    with pytest.raises(runtimes.RuntimeUnavailable, match="app.python asks for python '2.1'"):
+    with pytest.raises(runtimes.RuntimeUnavailable, match=r"app\.python asks for python '2\.1'"):
         runtimes.choose_python(app, "2.1")
     (app / ".python-version").write_text(next(iter(found)) + "\n")
     chosen, why = runtimes.choose_python(app, None)
     assert chosen == found[next(iter(found))] and ".python-version" in why
-    with pytest.raises(runtimes.RuntimeUnavailable, match="app.node asks for node '1'"):
+    with pytest.raises(runtimes.RuntimeUnavailable, match=r"app\.node asks for node '1'"):
         runtimes.check_node(app, "1")

@@ -86,6 +86,10 @@ class AppConfig(_Strict):
     )
     node: str | None = Field(default=None, description='Node the app needs ("20"); default: engines.node / .nvmrc.')
     install: str | None = Field(default=None, description="Shell command; the runtime's default when absent.")
+    dependencies_as_of: Literal["commit"] | None = Field(
+        default=None,
+        description="commit: resolve unpinned dependencies as they stood at the commit's date (uv, npm).",
+    )
     start: str = "./run.sh"
     port: int | None = Field(default=None, ge=1, le=65535)
     api_prefix: str = "/api"

@@ -16,6 +16,7 @@ import time
 import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 import verifiers
@@ -143,12 +144,20 @@ def _evaluate(
             say(f"workspace kept at {ws.root} (app/: the installed copy, run/: what the sandbox wrote)")
         try:
             plan = runtimes.install_plan(
-                resolved.runtime, ws.app, cfg.app.install, cfg.app.env, python=cfg.app.python, node=cfg.app.node
+                resolved.runtime,
+                ws.app,
+                cfg.app.install,
+                cfg.app.env,
+                python=cfg.app.python,
+                node=cfg.app.node,
+                as_of=_commit_date(repo) if cfg.app.dependencies_as_of == "commit" else None,
             )
         except runtimes.RuntimeUnavailable as exc:
             report.error = str(exc)
             return
         report.install = f"from {plan.source} on {plan.toolchain}"
+        if "UV_EXCLUDE_NEWER" in plan.env:
+            report.install += f", dependencies as of {plan.env['UV_EXCLUDE_NEWER']}"
         say(f"installing from {plan.source} on {plan.toolchain} ({plan.commands[-1 - len(profile.finish)]})")
         with clock.phase("install"):
             installed = backend.install(
@@ -263,6 +272,20 @@ def _requests_for_diagnosis(results: list[SuiteResult]) -> list[dict]:
 def _relative_paths(log: str) -> str:
     """Tracebacks name files under the sandbox mount; make them relative to the app folder."""
     return log.replace(f"{runtimes.WORKSPACE}/", "")
+
+
+def _commit_date(repo: Path) -> str:
+    """The head commit's date (ISO 8601, UTC) for `dependencies_as_of: commit`; raises when there is no commit."""
+    try:
+        res = subprocess.run(
+            ["git", "-C", str(repo), "log", "-1", "--format=%cI"], capture_output=True, text=True, timeout=10
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise runtimes.RuntimeUnavailable(f"app.dependencies_as_of: commit: git failed: {exc}") from None
+    stamp = res.stdout.strip()
+    if res.returncode != 0 or not stamp:
+        raise runtimes.RuntimeUnavailable("app.dependencies_as_of: commit: the checkout has no commit to date")
+    return datetime.fromisoformat(stamp).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _head_sha(repo: Path) -> str | None:

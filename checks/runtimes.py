@@ -244,10 +244,12 @@ def install_plan(
     *,
     python: str | None = None,
     node: str | None = None,
+    as_of: str | None = None,
 ) -> InstallPlan:
     """The install step for the app copied at `app_dir`; `python`/`node` are `app.python`/`app.node`.
 
-    Raises RuntimeUnavailable when no interpreter on the host matches what the config or the repo asks for."""
+    `as_of` (an ISO date-time) hides releases published after it from the resolvers. Raises
+    RuntimeUnavailable when no interpreter on the host matches what the config or the repo asks for."""
     profile = PROFILES[runtime]
     ro: list[Path] = []
     fill: dict[str, str] = {}
@@ -269,6 +271,10 @@ def install_plan(
     env = profile.environment(_tool_path(ro))
     if runtime == "node":
         env["npm_config_nodedir"] = str(Path(shutil.which("node") or "/usr/bin/node").resolve().parent.parent)
+    if (
+        as_of is not None
+    ):  # releases after this date do not exist for the resolver (`uv --exclude-newer`, `npm --before`)
+        env.update({"UV_EXCLUDE_NEWER": as_of, "npm_config_before": as_of})
     env.update(extra_env)
     commands = [c.format(**fill) for c in profile.prepare]
     commands.append(command)

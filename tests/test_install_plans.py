@@ -76,3 +76,23 @@ def test_interpreter_from_config_or_repo_and_a_clear_error(tmp_path: Path) -> No
     assert chosen == found[next(iter(found))] and ".python-version" in why
     with pytest.raises(runtimes.RuntimeUnavailable, match=r"app\.node asks for node '1'"):
         runtimes.check_node(app, "1")
+
+
+def test_dependencies_as_of_the_commit_date(tmp_path: Path) -> None:
+    import subprocess
+
+    from checks.pipeline import _commit_date
+
+    repo = _tree(tmp_path / "repo", {"requirements.txt": "flask\n"})
+    with pytest.raises(runtimes.RuntimeUnavailable, match="no commit"):
+        _commit_date(repo)
+    env = {"GIT_COMMITTER_DATE": "2024-03-01T12:00:00+02:00", "GIT_AUTHOR_DATE": "2024-03-01T12:00:00+02:00"}
+    git = ["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@example.org"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "."], check=True)
+    subprocess.run([*git, "commit", "-qm", "init"], check=True, env={**env, "PATH": "/usr/bin:/bin"})
+    stamp = _commit_date(repo)
+    assert stamp == "2024-03-01T10:00:00Z"
+    plan = runtimes.install_plan("python", repo, None, {}, as_of=stamp)
+    assert plan.env["UV_EXCLUDE_NEWER"] == stamp and plan.env["npm_config_before"] == stamp
+    assert "UV_EXCLUDE_NEWER" not in runtimes.install_plan("python", repo, None, {}).env

@@ -15,14 +15,23 @@ import pytest
 import yaml
 
 from checks.config import resolve
-from verifiers import verify
+from verifiers import RuntimeEvidence, verify
 
 LAYOUTS = Path(__file__).resolve().parent / "layouts"
 CASES = sorted(p.name for p in LAYOUTS.iterdir() if (p / "expect.yml").is_file())
 
 
+def _expect(case: str) -> dict:
+    return yaml.safe_load((LAYOUTS / case / "expect.yml").read_text())
+
+
+def _runtime(case: str) -> RuntimeEvidence | None:
+    data = _expect(case).get("runtime")
+    return RuntimeEvidence.model_validate(data) if data is not None else None
+
+
 def _expected(case: str) -> list[tuple[str, str | None, int | None, bool]]:
-    data = yaml.safe_load((LAYOUTS / case / "expect.yml").read_text())
+    data = _expect(case)
     return sorted(
         ((f["rule"], f.get("path"), f.get("line"), bool(f.get("waived", False))) for f in data["findings"]), key=repr
     )
@@ -37,7 +46,9 @@ def test_the_corpus_covers_every_orm() -> None:
 def test_layout_findings_are_exact(case: str) -> None:
     resolved = resolve(LAYOUTS / case)
     cfg = resolved.config
-    found = verify(resolved.app_dir, resolved.constraints, layers=cfg.layers, waivers=cfg.waivers)
+    found = verify(
+        resolved.app_dir, resolved.constraints, runtime=_runtime(case), layers=cfg.layers, waivers=cfg.waivers
+    )
     got = sorted(((f.rule, f.path, f.line, f.waived is not None) for f in found), key=repr)
     assert got == _expected(case), "\n".join(f"{f.rule} {f.path}:{f.line} {f.message}" for f in found)
     for finding in found:
@@ -54,3 +65,16 @@ def test_a_layer_map_and_a_waiver_are_what_decide() -> None:
     assert [f.waived for f in unmapped if f.rule == "orm.raw-query"] == [None]
     mapped = verify(resolved.app_dir, resolved.constraints, layers=resolved.config.layers)
     assert not [f for f in mapped if f.rule == "architecture.layer-missing"]
+
+
+def test_a_fallback_counts_unless_the_run_shows_it_was_not_taken() -> None:
+    resolved = resolve(LAYOUTS / "flask_sqlite_fallback")
+    evidence = _runtime("flask_sqlite_fallback")
+    assert evidence is not None
+    static = verify(resolved.app_dir, resolved.constraints)
+    side_file = evidence.model_copy(update={"sqlite_files": ["conduit.db"]})
+    with_file = verify(resolved.app_dir, resolved.constraints, runtime=side_file)
+    for findings in (static, with_file):
+        [url] = [f for f in findings if f.rule == "database.other-engine-url"]
+        assert url.waived is None
+    assert "database.runtime-sqlite-file" in {f.rule for f in with_file}

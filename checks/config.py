@@ -8,6 +8,9 @@ the key, so the report can say exactly what to fix.
 
 from __future__ import annotations
 
+import fnmatch
+import json
+import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
@@ -191,6 +194,9 @@ class Resolved(BaseModel):
     config: RepoConfig
     source: str | None = Field(description="The file read, or None for the defaults.")
     app_dir: Path
+    install_root: Path = Field(
+        description="Where the install runs: the app folder, or the root of the workspace (npm, yarn, pnpm, uv) it belongs to."
+    )
     runtime: Runtime
     port: int
     database: Database
@@ -253,11 +259,46 @@ def resolve(repo: Path, config_file: Path | None = None) -> Resolved:
         config=cfg,
         source=str(source) if source.exists() else None,
         app_dir=app_dir,
+        install_root=workspace_root(repo.resolve(), app_dir),
         runtime=runtime,
         port=cfg.app.port or DEFAULT_PORTS[runtime],
         database=cfg.database(),
         constraints=cfg.declared_constraints(),
     )
+
+
+def workspace_members(folder: Path) -> list[str]:
+    """The member globs a workspace root at `folder` declares (package.json workspaces, pnpm-workspace.yaml,
+    [tool.uv.workspace]); empty when it is none."""
+    members: list[str] = []
+    try:
+        manifest = json.loads((folder / "package.json").read_text()) if (folder / "package.json").is_file() else {}
+        declared = manifest.get("workspaces") if isinstance(manifest, dict) else None
+        if isinstance(declared, dict):
+            declared = declared.get("packages")
+        members += [m for m in declared or [] if isinstance(m, str)]
+        if (folder / "pnpm-workspace.yaml").is_file():
+            pnpm = yaml.safe_load((folder / "pnpm-workspace.yaml").read_text()) or {}
+            members += [m for m in pnpm.get("packages") or [] if isinstance(m, str)]
+        if (folder / "pyproject.toml").is_file():
+            uv = tomllib.loads((folder / "pyproject.toml").read_text()).get("tool", {}).get("uv", {})
+            members += [m for m in (uv.get("workspace") or {}).get("members") or [] if isinstance(m, str)]
+    except (OSError, ValueError, AttributeError, yaml.YAMLError, tomllib.TOMLDecodeError):
+        return members  # a broken manifest is the installer's to report
+    return members
+
+
+def workspace_root(repo: Path, app_dir: Path) -> Path:
+    """The nearest folder above `app_dir` (within the repository) whose workspace has the app as a member, else `app_dir`."""
+    for folder in app_dir.parents:
+        if repo not in (folder, *folder.parents):
+            break
+        rel = app_dir.relative_to(folder).as_posix()
+        if any(fnmatch.fnmatchcase(rel, m.strip("/").removeprefix("./")) for m in workspace_members(folder)):
+            return folder
+        if folder == repo:
+            break
+    return app_dir
 
 
 def detect_runtime(app_dir: Path, framework: str | None = None) -> Runtime:

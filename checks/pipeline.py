@@ -11,6 +11,7 @@ folder, deleted at the end.
 
 from __future__ import annotations
 
+import shlex
 import subprocess
 import time
 import traceback
@@ -139,9 +140,16 @@ def _evaluate(
         log_bytes=cfg.limits.log_kb * 1024,
     )
 
-    with Workspace(resolved.app_dir, keep=keep_workspace) as ws:
+    # An app inside a workspace (npm, yarn, pnpm, uv) installs from the workspace root, with its lockfile.
+    member = resolved.app_dir.relative_to(resolved.install_root).as_posix()
+    with Workspace(resolved.install_root, keep=keep_workspace) as ws:
         if keep_workspace:
             say(f"workspace kept at {ws.root} (app/: the installed copy, run/: what the sandbox wrote)")
+        app_copy = ws.app / member if member != "." else ws.app
+        if member != ".":
+            say(
+                f"{cfg.app.path} is a member of the workspace at {_shown(resolved.install_root, repo)}: installing there"
+            )
         try:
             plan = runtimes.install_plan(
                 resolved.runtime,
@@ -155,6 +163,8 @@ def _evaluate(
         except runtimes.RuntimeUnavailable as exc:
             report.error = str(exc)
             return
+        if member != ".":  # a member's own (unhoisted) tools come after none of the root's
+            plan.env["PATH"] = f"{runtimes.WORKSPACE}/{member}/node_modules/.bin:{plan.env['PATH']}"
         report.install = f"from {plan.source} on {plan.toolchain}"
         if "UV_EXCLUDE_NEWER" in plan.env:
             report.install += f", dependencies as of {plan.env['UV_EXCLUDE_NEWER']}"
@@ -191,7 +201,7 @@ def _evaluate(
             spec = PodSpec(
                 runtime=resolved.runtime,
                 database=resolved.database,
-                start=cfg.app.start,
+                start=cfg.app.start if member == "." else f"cd {shlex.quote(member)} && {cfg.app.start}",
                 port=resolved.port,
                 api_prefix=cfg.app.api_prefix,
                 health_path=cfg.app.health_path,
@@ -215,8 +225,8 @@ def _evaluate(
             clock.timings["pod"] = round(time.monotonic() - t_pod, 4)
             report.startup = pod.startup
             report.startup_detail = pod.reason
-            report.server_log_tail = _relative_paths(pod.server_log_tail)
-            full_log = _relative_paths(pod.server_log or pod.server_log_tail)
+            report.server_log_tail = _relative_paths(pod.server_log_tail, member)
+            full_log = _relative_paths(pod.server_log or pod.server_log_tail, member)
             evidence = report.evidence = pod.evidence
             results = [SuiteResult.model_validate(s) for s in pod.suites]
             if pod.startup == "ok" and not results:
@@ -231,7 +241,7 @@ def _evaluate(
         say("verifying constraints")
         with clock.phase("verify"):
             report.findings = verifiers.verify(
-                ws.app, resolved.constraints, runtime=evidence, layers=cfg.layers, waivers=cfg.waivers
+                app_copy, resolved.constraints, runtime=evidence, layers=cfg.layers, waivers=cfg.waivers
             )
         report.compliant = not report.open_findings
         report.with_suites(results)
@@ -245,7 +255,7 @@ def _evaluate(
                     startup=report.startup if report.startup != "not_run" else "ok",
                     findings=[f.model_dump() for f in report.open_findings],  # a waived finding is no root cause
                 ),
-                repo=ws.app,
+                repo=app_copy,
             )
         app_path = str(resolved.app_dir.relative_to(repo.resolve()))
         report.annotations = build_annotations(report.findings, report.diagnosis, app_path=app_path)
@@ -269,9 +279,16 @@ def _requests_for_diagnosis(results: list[SuiteResult]) -> list[dict]:
     return requests
 
 
-def _relative_paths(log: str) -> str:
+def _relative_paths(log: str, member: str = ".") -> str:
     """Tracebacks name files under the sandbox mount; make them relative to the app folder."""
+    if member != ".":
+        log = log.replace(f"{runtimes.WORKSPACE}/{member}/", "")
     return log.replace(f"{runtimes.WORKSPACE}/", "")
+
+
+def _shown(path: Path, repo: Path) -> str:
+    rel = path.relative_to(repo.resolve()).as_posix()
+    return "the repository root" if rel == "." else rel
 
 
 def _commit_date(repo: Path) -> str:

@@ -1,9 +1,11 @@
 """Third-party-style layouts through the real pipeline, configured only by what `decaycheck init` writes.
 
-The Flask reference app recast as a Poetry project on Python 3.12: no
-requirements.txt, versions only in poetry.lock, `python = "^3.12"` in
-pyproject.toml. Nothing is pinned by hand in the config: the install reads
-the lock and the venv is built on a 3.12 found on the host.
+Reference apps recast as public projects are laid out: Flask as a Poetry
+project on Python 3.12 (no requirements.txt, versions only in poetry.lock,
+`python = "^3.12"`); Express as a member of an npm workspace (the lockfile
+at the workspace root, none beside the app); Koa as a yarn project
+(yarn.lock, no package-lock.json). Nothing is pinned by hand in any config:
+the install reads the lock, with the matching tool and interpreter.
 """
 
 from __future__ import annotations
@@ -21,6 +23,18 @@ from checks.runtimes import python_interpreters
 pytestmark = pytest.mark.slow
 
 APPS = Path(__file__).parent / "apps"
+LOCKS = Path(__file__).parent / "fixtures" / "lockfiles"
+L3_NODE = {"architecture": "clean", "database": "postgresql", "orm": "sequelize"}
+
+
+def _init(repo: Path) -> str:
+    result = CliRunner().invoke(cli, ["init", str(repo)])
+    assert result.exit_code == 0, result.output
+    config = (repo / ".github/decaycheck.yml").read_text()
+    assert "==" not in config and "install:" not in config.replace("# install:", "")
+    return config
+
+
 PINS = {
     "blinker": "1.9.0",
     "click": "8.5.1",
@@ -74,9 +88,7 @@ def test_poetry_project_on_python_312_scores_290_with_the_config_init_writes(tmp
     (repo / "requirements.txt").unlink()
     (repo / "pyproject.toml").write_text(PYPROJECT)
     (repo / "poetry.lock").write_text(_poetry_lock())
-    assert CliRunner().invoke(cli, ["init", str(repo)]).exit_code == 0
-    config = (repo / ".github/decaycheck.yml").read_text()
-    assert "==" not in config and "install:" not in config.replace("# install:", "")
+    _init(repo)
     progress: list[str] = []
     report = evaluate(repo, on_progress=progress.append)
     assert report.error is None and report.startup == "ok", (report.error, report.server_log_tail[-2000:])
@@ -89,3 +101,31 @@ def test_poetry_project_on_python_312_scores_290_with_the_config_init_writes(tmp
         "orm": "sqlalchemy",
     }
     assert report.gate_passed, report.gate
+
+
+def test_npm_workspace_member_installs_from_the_root_lockfile(tmp_path: Path) -> None:
+    repo = tmp_path / "monorepo"
+    shutil.copytree(APPS / "express", repo / "packages/api", ignore=shutil.ignore_patterns("node_modules"))
+    (repo / "packages/api/package-lock.json").unlink()
+    (repo / "package.json").write_text('{"name": "conduit-monorepo", "private": true, "workspaces": ["packages/*"]}\n')
+    shutil.copy(LOCKS / "express-workspace.package-lock.json", repo / "package-lock.json")
+    assert "path: packages/api" in _init(repo)
+    progress: list[str] = []
+    report = evaluate(repo, on_progress=progress.append)
+    assert report.error is None and report.startup == "ok", (report.error, report.server_log_tail[-2000:])
+    assert report.install.startswith("from package-lock.json on node"), report.install
+    assert any("member of the workspace at the repository root" in line for line in progress)
+    assert (report.assertions_passed, report.assertions_total) == (290, 290)
+    assert report.constraints == {"framework": "express", **L3_NODE} and report.gate_passed, report.findings
+
+
+def test_yarn_project_installs_with_yarn_from_the_npm_registry(tmp_path: Path) -> None:
+    repo = shutil.copytree(APPS / "koa", tmp_path / "koa-yarn", ignore=shutil.ignore_patterns("node_modules"))
+    (repo / "package-lock.json").unlink()
+    shutil.copy(LOCKS / "koa.yarn.lock", repo / "yarn.lock")
+    _init(repo)
+    report = evaluate(repo)
+    assert report.error is None and report.startup == "ok", (report.error, report.server_log_tail[-2000:])
+    assert report.install.startswith("from yarn.lock on node"), report.install
+    assert (report.assertions_passed, report.assertions_total) == (290, 290)
+    assert report.constraints == {"framework": "koa", **L3_NODE} and report.gate_passed, report.findings

@@ -175,6 +175,7 @@ def _evaluate(
                 ws.run,
                 InstallSpec(
                     runtime=resolved.runtime,
+                    version=plan.version,
                     commands=plan.commands,
                     env=plan.env,
                     ro_paths=plan.ro_paths,
@@ -200,6 +201,7 @@ def _evaluate(
             say(f"installed in {installed.seconds:.1f} s; starting the pod")
             spec = PodSpec(
                 runtime=resolved.runtime,
+                version=plan.version,
                 database=resolved.database,
                 start=cfg.app.start if member == "." else f"cd {shlex.quote(member)} && {cfg.app.start}",
                 port=resolved.port,

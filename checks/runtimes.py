@@ -40,6 +40,7 @@ class InstallPlan:
     ro_paths: list[Path] = field(default_factory=list)
     source: str = ""
     toolchain: str = ""
+    version: str | None = None  # the runtime's version ("3.12", "20"), for backends that pick an image by it
 
 
 @dataclass(frozen=True)
@@ -279,7 +280,16 @@ def install_plan(
     commands = [c.format(**fill) for c in profile.prepare]
     commands.append(command)
     commands += [c.format(**fill) for c in profile.finish]
-    return InstallPlan(commands=commands, env=env, ro_paths=list(dict.fromkeys(ro)), source=source, toolchain=toolchain)
+    found = re.match(r"(?:python|node) (\d+)(\.\d+)?", toolchain)
+    version = None if found is None else found[1] + ((found[2] or "") if runtime == "python" else "")
+    return InstallPlan(
+        commands=commands,
+        env=env,
+        ro_paths=list(dict.fromkeys(ro)),
+        source=source,
+        toolchain=toolchain,
+        version=version,
+    )
 
 
 # interpreters -------------------------------------------------------------------

@@ -96,3 +96,14 @@ def test_dependencies_as_of_the_commit_date(tmp_path: Path) -> None:
     plan = runtimes.install_plan("python", repo, None, {}, as_of=stamp)
     assert plan.env["UV_EXCLUDE_NEWER"] == stamp and plan.env["npm_config_before"] == stamp
     assert "UV_EXCLUDE_NEWER" not in runtimes.install_plan("python", repo, None, {}).env
+
+
+def test_the_docker_backend_picks_the_image_of_the_version(tmp_path: Path) -> None:
+    from checks.sandbox.docker_images import LOCAL, OFFICIAL
+
+    assert OFFICIAL.for_runtime("python", "3.12") == "python:3.12-slim"
+    assert OFFICIAL.for_runtime("node", "20") == "node:20-slim"
+    assert OFFICIAL.for_runtime("python") == OFFICIAL.python
+    assert LOCAL.for_runtime("python", "3.12") == LOCAL.python  # a stand-in built here is what it is
+    app = _tree(tmp_path, {"requirements.txt": "flask\n", ".python-version": "3.12\n"})
+    assert runtimes.install_plan("python", app, None, {}).version == "3.12"

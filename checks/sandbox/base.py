@@ -41,6 +41,8 @@ class InstallSpec(BaseModel):
     """Shell commands run in order in the app folder; `ro_paths` are host toolchain folders the step must see."""
 
     runtime: str
+    # The runtime's version the app needs ("3.12", "20"): the docker backend picks the image tagged so.
+    version: str | None = None
     commands: list[str]
     env: dict[str, str]
     ro_paths: list[Path] = Field(default_factory=list)
@@ -60,6 +62,7 @@ class PodSpec(BaseModel):
 
     run_id: str = Field(default_factory=lambda: uuid.uuid4().hex[:12], description="Names the pod's processes.")
     runtime: str
+    version: str | None = None  # as InstallSpec.version
     database: Engine = "postgresql"
     start: str = "./run.sh"
     port: int = 8080

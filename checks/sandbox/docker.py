@@ -112,7 +112,7 @@ class DockerBackend(SandboxBackend):
     def install(self, app: Path, work: Path, spec: InstallSpec, on_event: OnEvent | None = None) -> InstallResult:
         self.sweep()
         run = _Run.create(self, work, app)
-        image = self.images.for_runtime(spec.runtime)
+        image = self.images.for_runtime(spec.runtime, spec.version)
         env = {**self._install_env(spec), **{k: os.environ[k] for k in INSTALL_PASSTHROUGH if os.environ.get(k)}}
         t0 = time.monotonic()
         container = None
@@ -368,7 +368,7 @@ class _Pod:
         )
         mem = self.spec.limits.memory_mb
         return self.client.containers.create(
-            self.backend.images.for_runtime(spec.runtime),
+            self.backend.images.for_runtime(spec.runtime, spec.version),
             ["/bin/sh", "-c", waiter],
             user=f"{UID}:{GID}",
             working_dir=WORKSPACE,

@@ -122,7 +122,10 @@ NODE = RuntimeProfile(
         ("npm-shrinkwrap.json", "npm ci --no-audit --no-fund"),
         # yarn and pnpm come from the npm registry itself (the only registry the install step reaches).
         ("yarn.lock", "npx --yes yarn@1.22.22 install --frozen-lockfile --non-interactive --no-progress"),
-        ("pnpm-lock.yaml", "npx --yes pnpm@9.15.0 install --frozen-lockfile --reporter=append-only"),
+        (
+            "pnpm-lock.yaml",
+            f"npx --yes pnpm@9.15.0 install --frozen-lockfile --reporter=append-only --store-dir {CACHE}/pnpm",
+        ),
         ("package.json", "npm install --no-audit --no-fund"),
     ),
     fallback_install="echo 'no package.json in the app folder' >&2; exit 1",
@@ -131,7 +134,6 @@ NODE = RuntimeProfile(
         "npm_config_cache": f"{CACHE}/npm",
         "npm_config_update_notifier": "false",
         "YARN_CACHE_FOLDER": f"{CACHE}/yarn",
-        "npm_config_store_dir": f"{CACHE}/pnpm",
         # Native modules (bcrypt, sqlite3) build from source against the local Node headers instead of
         # downloading prebuilt binaries or headers from hosts the install step cannot reach.
         "npm_config_build_from_source": "true",
@@ -442,6 +444,11 @@ def npm_registry_lock(lock: Path) -> None:
     lock.write_text(text.replace("https://registry.yarnpkg.com/", "https://registry.npmjs.org/"))
 
 
+_INSTALL_CAUSE = re.compile(
+    r"ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ETIMEDOUT|getaddrinfo|E404|ERESOLVE|No such file|not found"
+)
+
+
 def installer_error(app_dir: Path) -> str:
     """The installer's own account of a failure, from npm's debug log in the workspace (empty when none)."""
     logs = sorted((app_dir / ".decaycheck" / "npm-logs").glob("*-debug-*.log"))
@@ -449,7 +456,10 @@ def installer_error(app_dir: Path) -> str:
         return ""
     lines = logs[-1].read_text(errors="replace").splitlines()
     wanted = [ln for ln in lines if re.search(r"\b(error|ERR!|verbose stack)\b", ln)]
-    return "\n".join((wanted or lines)[-30:])
+    # The root cause (a host the install step may not reach, a missing header) comes first, however early it was.
+    causes = list(dict.fromkeys(ln for ln in wanted if _INSTALL_CAUSE.search(ln)))[:5]
+    tail = [ln for ln in (wanted or lines)[-25:] if ln not in causes]
+    return "\n".join(causes + (["..."] if causes and tail else []) + tail)
 
 
 def _tool_path(ro: list[Path]) -> str:

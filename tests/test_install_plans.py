@@ -107,3 +107,16 @@ def test_the_docker_backend_picks_the_image_of_the_version(tmp_path: Path) -> No
     assert LOCAL.for_runtime("python", "3.12") == LOCAL.python  # a stand-in built here is what it is
     app = _tree(tmp_path, {"requirements.txt": "flask\n", ".python-version": "3.12\n"})
     assert runtimes.install_plan("python", app, None, {}).version == "3.12"
+
+
+def test_the_installers_own_log_is_quoted_cause_first(tmp_path: Path) -> None:
+    assert runtimes.installer_error(tmp_path) == ""
+    lines = ["1 verbose cli /usr/bin/node npm ci"]
+    lines.append(
+        "374 error node-pre-gyp ERR! install request to https://github.com/x.tgz failed, reason: getaddrinfo ENOTFOUND github.com"
+    )
+    lines += [f"{400 + i} error gyp ERR! stack line {i}" for i in range(40)]
+    _tree(tmp_path, {".decaycheck/npm-logs/2026-01-01T00_00_00_000Z-debug-0.log": "\n".join(lines) + "\n"})
+    quoted = runtimes.installer_error(tmp_path).splitlines()
+    assert "getaddrinfo ENOTFOUND github.com" in quoted[0] and quoted[1] == "..."
+    assert quoted[-1].endswith("stack line 39") and len(quoted) <= 32

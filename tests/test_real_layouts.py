@@ -129,3 +129,29 @@ def test_yarn_project_installs_with_yarn_from_the_npm_registry(tmp_path: Path) -
     assert report.install.startswith("from yarn.lock on node"), report.install
     assert (report.assertions_passed, report.assertions_total) == (290, 290)
     assert report.constraints == {"framework": "koa", **L3_NODE} and report.gate_passed, report.findings
+
+
+def test_a_native_module_builds_in_the_install_sandbox(tmp_path: Path) -> None:
+    """bcrypt@5 would download a prebuilt binary from a host the install step cannot reach: it builds instead."""
+    import subprocess
+
+    from checks import runtimes
+    from checks.sandbox import InstallSpec, Limits, get_backend
+
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "package.json").write_text('{"name": "native", "private": true, "dependencies": {"bcrypt": "5.1.1"}}\n')
+    plan = runtimes.install_plan("node", app, None, {})
+    backend = get_backend("local")
+    (tmp_path / "work").mkdir()
+    spec = InstallSpec(runtime="node", commands=plan.commands, env=plan.env, ro_paths=plan.ro_paths, limits=Limits())
+    installed = backend.install(app, tmp_path / "work", spec)
+    assert installed.ok, installed.log_tail[-3000:] + runtimes.installer_error(app)
+    hashed = subprocess.run(
+        ["node", "-e", "process.stdout.write(require('bcrypt').hashSync('x', 4).slice(0, 7))"],
+        cwd=app,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert hashed.stdout == "$2b$04$", hashed.stderr

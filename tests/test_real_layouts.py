@@ -4,7 +4,9 @@ Reference apps recast as public projects are laid out: Flask as a Poetry
 project on Python 3.12 (no requirements.txt, versions only in poetry.lock,
 `python = "^3.12"`); Express as a member of an npm workspace (the lockfile
 at the workspace root, none beside the app); Koa as a yarn project
-(yarn.lock, no package-lock.json). Nothing is pinned by hand in any config:
+(yarn.lock, no package-lock.json); FastAPI as a uv project pinned to 3.12 by
+`.python-version` (ranges in pyproject.toml, versions in uv.lock). Nothing
+is pinned by hand in any config:
 the install reads the lock, with the matching tool and interpreter.
 """
 
@@ -155,3 +157,18 @@ def test_a_native_module_builds_in_the_install_sandbox(tmp_path: Path) -> None:
         timeout=60,
     )
     assert hashed.stdout == "$2b$04$", hashed.stderr
+
+
+def test_uv_project_with_a_python_version_file(tmp_path: Path) -> None:
+    repo = shutil.copytree(APPS / "fastapi", tmp_path / "fastapi-uv", ignore=shutil.ignore_patterns(".venv"))
+    (repo / "requirements.txt").unlink()
+    for name in ("pyproject.toml", "uv.lock"):
+        shutil.copy(LOCKS / "fastapi-uv" / name, repo / name)
+    (repo / ".python-version").write_text("3.12\n")
+    _init(repo)
+    report = evaluate(repo)
+    assert report.error is None and report.startup == "ok", (report.error, report.server_log_tail[-2000:])
+    assert report.install.startswith("from uv.lock on python 3.12"), report.install
+    assert ".python-version: 3.12" in report.install
+    assert (report.assertions_passed, report.assertions_total) == (290, 290)
+    assert report.constraints["framework"] == "fastapi" and report.gate_passed, report.findings

@@ -137,6 +137,7 @@ class ImportGraph:
     contract: LayerContract
     include: Callable[[str], bool] = lambda path: True
     _helper_reach: dict[str, list[tuple[str | None, str | None, str, tuple[str, ...]]]] = field(default_factory=dict)
+    _roots: dict[str, bool] = field(default_factory=dict)
 
     def layer_of(self, path: str) -> str | None:
         return self.contract.layer_of(path) if self.include(path) else None
@@ -144,13 +145,12 @@ class ImportGraph:
     def is_root(self, path: str) -> bool:
         """A composition root: named as one, or an unlayered file importing two layers or more directly
         (it builds services from repositories for the routes: dependency injection, not a bypass)."""
-        if self.contract.is_root(path):
-            return True
-        source = self.project.files.get(path)
-        if source is None:
-            return False
-        layers = {self.layer_of(i.target) for i in source.imports if i.target is not None}
-        return len(layers - {None}) >= 2
+        known = self._roots.get(path)
+        if known is None:
+            source = self.project.files.get(path)
+            layers = {self.layer_of(i.target) for i in source.imports if i.target is not None} if source else set()
+            known = self._roots[path] = self.contract.is_root(path) or len(layers - {None}) >= 2
+        return known
 
     def reaches(self) -> Iterator[Reach]:
         """Every (layered file, import line) -> reached layered file or package, following helpers."""

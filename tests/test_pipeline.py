@@ -67,6 +67,19 @@ def test_a_server_without_a_health_route_is_ready_at_its_first_answer(tmp_path: 
     assert waited.startup == "health_timeout" and "answered 404" in waited.startup_detail
 
 
+def test_keep_workspace_leaves_the_installed_copy_to_debug() -> None:
+    progress: list[str] = []
+    report = evaluate(APPS / "broken_install", on_progress=progress.append, keep_workspace=True)
+    assert report.startup == "install_failed"
+    [kept] = [line.split(" at ", 1)[1].split(" (", 1)[0] for line in progress if line.startswith("workspace kept")]
+    try:
+        assert (Path(kept) / "app" / "requirements.txt").is_file()
+    finally:
+        shutil.rmtree(kept)
+    evaluate(APPS / "broken_install", on_progress=progress.append)
+    assert sum(line.startswith("workspace kept") for line in progress) == 1
+
+
 def test_exit_at_once_is_not_waited_for() -> None:
     report = evaluate(APPS / "broken_exits")
     assert report.startup == "start_failed" and report.timings["start"] < 5

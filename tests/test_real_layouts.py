@@ -172,3 +172,18 @@ def test_uv_project_with_a_python_version_file(tmp_path: Path) -> None:
     assert ".python-version: 3.12" in report.install
     assert (report.assertions_passed, report.assertions_total) == (290, 290)
     assert report.constraints["framework"] == "fastapi" and report.gate_passed, report.findings
+
+
+def test_pnpm_workspace_member_installs_with_pnpm_from_the_root(tmp_path: Path) -> None:
+    repo = tmp_path / "pnpm-monorepo"
+    shutil.copytree(APPS / "koa", repo / "apps/api", ignore=shutil.ignore_patterns("node_modules"))
+    (repo / "apps/api/package-lock.json").unlink()
+    (repo / "package.json").write_text('{"name": "conduit-pnpm", "private": true}\n')
+    (repo / "pnpm-workspace.yaml").write_text('packages:\n  - "apps/*"\n')
+    shutil.copy(LOCKS / "koa-workspace.pnpm-lock.yaml", repo / "pnpm-lock.yaml")
+    assert "path: apps/api" in _init(repo)
+    report = evaluate(repo)
+    assert report.error is None and report.startup == "ok", (report.error, report.server_log_tail[-2000:])
+    assert report.install.startswith("from pnpm-lock.yaml on node"), report.install
+    assert (report.assertions_passed, report.assertions_total) == (290, 290)
+    assert report.constraints == {"framework": "koa", **L3_NODE} and report.gate_passed, report.findings

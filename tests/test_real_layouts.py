@@ -187,3 +187,21 @@ def test_pnpm_workspace_member_installs_with_pnpm_from_the_root(tmp_path: Path) 
     assert report.install.startswith("from pnpm-lock.yaml on node"), report.install
     assert (report.assertions_passed, report.assertions_total) == (290, 290)
     assert report.constraints == {"framework": "koa", **L3_NODE} and report.gate_passed, report.findings
+
+
+def test_knex_app_is_compliant_under_orm_knex_and_scores_290(tmp_path: Path) -> None:
+    from tests.support.variants import CORPUS, Variant
+    from verifiers import Constraints, verify
+
+    variant = Variant.load(CORPUS / "layout_koa_knex.yml")
+    repo = variant.materialize(tmp_path / "koa-knex")
+    declared = Constraints(framework="koa", architecture="clean", database="postgresql", orm="knex")
+    assert [f"{f.rule} {f.path}:{f.line}" for f in verify(repo, declared)] == []
+    assert "orm: knex" in _init(repo)
+    report = evaluate(repo)
+    assert report.error is None and report.startup == "ok", (report.error, report.server_log_tail[-2000:])
+    assert report.install.startswith("from package.json on node"), report.install
+    assert (report.assertions_passed, report.assertions_total) == (290, 290), [
+        (r.name, [f.assertion for f in r.failures]) for r in report.requests if r.failures
+    ][:8]
+    assert report.constraints == {**L3_NODE, "framework": "koa", "orm": "knex"} and report.gate_passed, report.findings

@@ -117,7 +117,11 @@ class AppConfig(_Strict):
     @field_validator("python", "node", mode="before")
     @classmethod
     def _version_as_string(cls, value: Any) -> Any:
-        """`python: 3.12` reads as a number; a version is text (quote 3.10, which YAML reads as 3.1)."""
+        """`python: 3.12` reads as a number; a version is text. `3.10` reads as 3.1: that one must be quoted."""
+        if isinstance(value, float) and len(str(value).split(".")[-1]) == 1:
+            raise ValueError(
+                f'write the version in quotes ("{value}0" or "{value}"): YAML reads it as the number {value}'
+            )
         return str(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else value
 
     @field_validator("api_prefix", "health_path")

@@ -25,7 +25,10 @@ def markdown(report: Report) -> str:
         out.append(f"**Gate:** {'passed' if report.gate_passed else 'failed'} — {report.gate.get('reason', '')}")
     declared = ", ".join(f"{k} {v}" for k, v in report.constraints.items()) or "none declared"
     if report.startup_detail:
-        out.append(f"**Why it did not start:** {report.startup_detail}")
+        label = "Readiness" if report.startup == "ok" else "Why it did not start"
+        out.append(f"**{label}:** {report.startup_detail}")
+    if report.install:
+        out.append(f"Installed {report.install}.")
     out += [f"**Startup:** {report.startup} · **suite:** {report.suite} · **constraints:** {declared}", ""]
 
     if report.requests:

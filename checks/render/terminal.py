@@ -36,8 +36,11 @@ def terminal(report: Report, console: Console | None = None) -> None:
     parts.append(Text(f"startup {report.startup} · suite {report.suite} · constraints {declared}", style="dim"))
     for suite in report.suites[1:]:
         parts.append(Text(f"suite {suite.suite}: {suite_score(suite)}", style="green" if suite.pass_at_1 else "yellow"))
+    if report.install:
+        parts.append(Text(f"installed {report.install}", style="dim"))
     if report.startup_detail:
-        parts.append(Text(f"startup {report.startup}: {report.startup_detail}", style="yellow"))
+        style = "dim" if report.startup == "ok" else "yellow"
+        parts.append(Text(f"startup {report.startup}: {report.startup_detail}", style=style))
     console.print(Panel(Group(*parts), title="decaycheck", border_style=style))
 
     if report.requests:

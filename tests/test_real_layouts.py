@@ -27,6 +27,21 @@ pytestmark = pytest.mark.slow
 APPS = Path(__file__).parent / "apps"
 LOCKS = Path(__file__).parent / "fixtures" / "lockfiles"
 L3_NODE = {"architecture": "clean", "database": "postgresql", "orm": "sequelize"}
+L3_PYTHON = {"architecture": "clean", "database": "postgresql", "orm": "sqlalchemy"}
+
+
+def _scores_290(repo: Path, installed_from: str, constraints: dict[str, str]) -> list[str]:
+    """Evaluate `repo` as it is; it must start, install from what is named, score 290/290 and pass the gate.
+
+    Returns the progress lines."""
+    progress: list[str] = []
+    report = evaluate(repo, on_progress=progress.append)
+    assert report.error is None and report.startup == "ok", (report.error, report.server_log_tail[-2000:])
+    assert report.install.startswith(f"from {installed_from}"), report.install
+    failing = [(r.name, [f.assertion for f in r.failures]) for r in report.requests if r.failures]
+    assert (report.assertions_passed, report.assertions_total) == (290, 290), failing[:8]
+    assert report.constraints == constraints and report.gate_passed, (report.gate, report.findings)
+    return [*progress, report.install]
 
 
 def _init(repo: Path) -> str:
@@ -91,18 +106,7 @@ def test_poetry_project_on_python_312_scores_290_with_the_config_init_writes(tmp
     (repo / "pyproject.toml").write_text(PYPROJECT)
     (repo / "poetry.lock").write_text(_poetry_lock())
     _init(repo)
-    progress: list[str] = []
-    report = evaluate(repo, on_progress=progress.append)
-    assert report.error is None and report.startup == "ok", (report.error, report.server_log_tail[-2000:])
-    assert report.install.startswith("from poetry.lock on python 3.12"), report.install
-    assert (report.assertions_passed, report.assertions_total) == (290, 290)
-    assert report.constraints == {
-        "framework": "flask",
-        "architecture": "clean",
-        "database": "postgresql",
-        "orm": "sqlalchemy",
-    }
-    assert report.gate_passed, report.gate
+    _scores_290(repo, "poetry.lock on python 3.12", {"framework": "flask", **L3_PYTHON})
 
 
 def test_npm_workspace_member_installs_from_the_root_lockfile(tmp_path: Path) -> None:
@@ -112,13 +116,8 @@ def test_npm_workspace_member_installs_from_the_root_lockfile(tmp_path: Path) ->
     (repo / "package.json").write_text('{"name": "conduit-monorepo", "private": true, "workspaces": ["packages/*"]}\n')
     shutil.copy(LOCKS / "express-workspace.package-lock.json", repo / "package-lock.json")
     assert "path: packages/api" in _init(repo)
-    progress: list[str] = []
-    report = evaluate(repo, on_progress=progress.append)
-    assert report.error is None and report.startup == "ok", (report.error, report.server_log_tail[-2000:])
-    assert report.install.startswith("from package-lock.json on node"), report.install
+    progress = _scores_290(repo, "package-lock.json on node", {"framework": "express", **L3_NODE})
     assert any("member of the workspace at the repository root" in line for line in progress)
-    assert (report.assertions_passed, report.assertions_total) == (290, 290)
-    assert report.constraints == {"framework": "express", **L3_NODE} and report.gate_passed, report.findings
 
 
 def test_yarn_project_installs_with_yarn_from_the_npm_registry(tmp_path: Path) -> None:
@@ -126,11 +125,7 @@ def test_yarn_project_installs_with_yarn_from_the_npm_registry(tmp_path: Path) -
     (repo / "package-lock.json").unlink()
     shutil.copy(LOCKS / "koa.yarn.lock", repo / "yarn.lock")
     _init(repo)
-    report = evaluate(repo)
-    assert report.error is None and report.startup == "ok", (report.error, report.server_log_tail[-2000:])
-    assert report.install.startswith("from yarn.lock on node"), report.install
-    assert (report.assertions_passed, report.assertions_total) == (290, 290)
-    assert report.constraints == {"framework": "koa", **L3_NODE} and report.gate_passed, report.findings
+    _scores_290(repo, "yarn.lock on node", {"framework": "koa", **L3_NODE})
 
 
 def test_a_native_module_builds_in_the_install_sandbox(tmp_path: Path) -> None:
@@ -166,12 +161,8 @@ def test_uv_project_with_a_python_version_file(tmp_path: Path) -> None:
         shutil.copy(LOCKS / "fastapi-uv" / name, repo / name)
     (repo / ".python-version").write_text("3.12\n")
     _init(repo)
-    report = evaluate(repo)
-    assert report.error is None and report.startup == "ok", (report.error, report.server_log_tail[-2000:])
-    assert report.install.startswith("from uv.lock on python 3.12"), report.install
-    assert ".python-version: 3.12" in report.install
-    assert (report.assertions_passed, report.assertions_total) == (290, 290)
-    assert report.constraints["framework"] == "fastapi" and report.gate_passed, report.findings
+    [*_, installed] = _scores_290(repo, "uv.lock on python 3.12", {"framework": "fastapi", **L3_PYTHON})
+    assert ".python-version: 3.12" in installed
 
 
 def test_pnpm_workspace_member_installs_with_pnpm_from_the_root(tmp_path: Path) -> None:
@@ -182,11 +173,7 @@ def test_pnpm_workspace_member_installs_with_pnpm_from_the_root(tmp_path: Path) 
     (repo / "pnpm-workspace.yaml").write_text('packages:\n  - "apps/*"\n')
     shutil.copy(LOCKS / "koa-workspace.pnpm-lock.yaml", repo / "pnpm-lock.yaml")
     assert "path: apps/api" in _init(repo)
-    report = evaluate(repo)
-    assert report.error is None and report.startup == "ok", (report.error, report.server_log_tail[-2000:])
-    assert report.install.startswith("from pnpm-lock.yaml on node"), report.install
-    assert (report.assertions_passed, report.assertions_total) == (290, 290)
-    assert report.constraints == {"framework": "koa", **L3_NODE} and report.gate_passed, report.findings
+    _scores_290(repo, "pnpm-lock.yaml on node", {"framework": "koa", **L3_NODE})
 
 
 def test_knex_app_is_compliant_under_orm_knex_and_scores_290(tmp_path: Path) -> None:
@@ -198,10 +185,4 @@ def test_knex_app_is_compliant_under_orm_knex_and_scores_290(tmp_path: Path) -> 
     declared = Constraints(framework="koa", architecture="clean", database="postgresql", orm="knex")
     assert [f"{f.rule} {f.path}:{f.line}" for f in verify(repo, declared)] == []
     assert "orm: knex" in _init(repo)
-    report = evaluate(repo)
-    assert report.error is None and report.startup == "ok", (report.error, report.server_log_tail[-2000:])
-    assert report.install.startswith("from package.json on node"), report.install
-    assert (report.assertions_passed, report.assertions_total) == (290, 290), [
-        (r.name, [f.assertion for f in r.failures]) for r in report.requests if r.failures
-    ][:8]
-    assert report.constraints == {**L3_NODE, "framework": "koa", "orm": "knex"} and report.gate_passed, report.findings
+    _scores_290(repo, "package.json on node", {**L3_NODE, "framework": "koa", "orm": "knex"})

@@ -4,7 +4,8 @@ Each folder under tests/layouts/ is a small repository laid out the way
 public projects are (ORMs beyond the study's two, src/ layouts, app
 factories, routers split in packages, a layer map, waivers) with an
 `expect.yml` pinning its findings as (rule, path, line, waived): a missing
-finding, an extra one, a moved line or a lost waiver fails the test.
+finding, an extra one, a moved line or a lost waiver fails the test. A case
+whose `expect.yml` names a `tree` judges that case's code under its own config.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from checks.config import resolve
+from checks.config import CONFIG_PATH, Resolved, resolve
 from verifiers import RuntimeEvidence, verify
 
 LAYOUTS = Path(__file__).resolve().parent / "layouts"
@@ -38,13 +39,19 @@ def _expected(case: str) -> list[tuple[str, str | None, int | None, bool]]:
 
 
 def test_the_corpus_covers_every_orm() -> None:
-    declared = {resolve(LAYOUTS / case).constraints.orm for case in CASES}
+    declared = {_resolved(case).constraints.orm for case in CASES}
     assert {"django", "sqlmodel", "knex", "prisma", "typeorm", "none"} <= declared, declared
+
+
+def _resolved(case: str) -> Resolved:
+    tree = _expect(case).get("tree")
+    config = LAYOUTS / case / CONFIG_PATH
+    return resolve(LAYOUTS / tree, config) if tree else resolve(LAYOUTS / case)
 
 
 @pytest.mark.parametrize("case", CASES)
 def test_layout_findings_are_exact(case: str) -> None:
-    resolved = resolve(LAYOUTS / case)
+    resolved = _resolved(case)
     cfg = resolved.config
     found = verify(
         resolved.app_dir, resolved.constraints, runtime=_runtime(case), layers=cfg.layers, waivers=cfg.waivers

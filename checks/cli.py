@@ -64,6 +64,11 @@ def _evaluation_commands(commands: Commands) -> None:
     _checkout(run, "Checkout of the repository to evaluate.")
     run.add_argument("--json", dest="json_out", type=Path, help="Write the report JSON to this file.")
     run.add_argument("--sandbox", help="local (default) or docker.")
+    run.add_argument(
+        "--keep-workspace",
+        action="store_true",
+        help="Keep the private copy of the app (installed deps, logs) to debug.",
+    )
     _report_files(run, "the Check Run's Markdown")
     run.add_argument("--app", dest="app_name", help="Which app of the config's `apps:` to evaluate.")
     run.add_argument(
@@ -93,7 +98,7 @@ def _evaluation_commands(commands: Commands) -> None:
     verify.add_argument("--framework", help="flask|fastapi|django|aiohttp|express|fastify|hono|koa")
     verify.add_argument("--architecture", help="clean|none")
     verify.add_argument("--database", help="postgresql|sqlite")
-    verify.add_argument("--orm", help="sqlalchemy|sequelize|none")
+    verify.add_argument("--orm", help="sqlalchemy|sqlmodel|django|sequelize|knex|prisma|typeorm|none")
     verify.add_argument("--json", dest="json_path", type=Path, help="Write the findings as JSON here.")
 
     diagnose = command(
@@ -122,6 +127,18 @@ def _evaluation_commands(commands: Commands) -> None:
     batch.add_argument("--sandbox", help="local (default) or docker.")
     batch.add_argument("--local", action="store_true", help="Evaluate here even when DECAYCHECK_REDIS_URL is set.")
     _report_files(batch, "a Markdown summary of the trials")
+
+    init = command(
+        commands,
+        "init",
+        "Write a commented .github/decaycheck.yml from what the repository is.",
+        "Detect runtime, framework, ORM, database, start command, port and prefix; write the config (docs/config.md).",
+    )
+    init.add_argument(
+        "path", type=Path, nargs="?", default=Path("."), metavar="PATH", help="Repository checkout (default: here)."
+    )
+    init.add_argument("--force", action="store_true", help="Replace an existing .github/decaycheck.yml.")
+    init.add_argument("--print", dest="print_only", action="store_true", help="Print the config instead of writing it.")
 
     config = commands.add_parser("config", help="The repository's .github/decaycheck.yml.")
     actions = config.add_subparsers(title="actions", metavar="ACTION")

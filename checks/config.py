@@ -8,7 +8,9 @@ the key, so the report can say exactly what to fix.
 
 from __future__ import annotations
 
+import fnmatch
 import json
+import tomllib
 from pathlib import Path
 from typing import Any, Literal, get_args
 
@@ -18,7 +20,17 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from checks import defaults
 from checks.sandbox.base import Limits
 from conduit_suite.aspects import ASPECT_NAMES
-from verifiers.constraints import NODE_FRAMEWORKS, Architecture, Constraints, Database, Framework, Level, Orm
+from verifiers.constraints import (
+    NODE_FRAMEWORKS,
+    Architecture,
+    Constraints,
+    Database,
+    Framework,
+    LayerName,
+    Level,
+    Orm,
+    Waiver,
+)
 
 CONFIG_PATH = Path(".github/decaycheck.yml")
 
@@ -46,10 +58,26 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class ArchitectureMap(_Strict):
+    """`architecture: {layers: {...}}`: Clean Architecture over the repository's own layers."""
+
+    layers: dict[LayerName, list[str]] = Field(
+        min_length=1, description="Layer -> globs of app-relative paths; unmapped layers keep the folder names."
+    )
+
+    @field_validator("layers")
+    @classmethod
+    def _globs(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        for layer, globs in value.items():
+            if not globs or not all(isinstance(g, str) and g.strip() for g in globs):
+                raise ValueError(f"{layer}: give at least one non-empty glob")
+        return value
+
+
 class ConstraintsConfig(_Strict):
     level: Level | None = None
     framework: Framework | None = None
-    architecture: Architecture | None = None
+    architecture: Architecture | ArchitectureMap | None = None
     database: Database | None = None
     orm: Orm | None = None
 
@@ -57,11 +85,23 @@ class ConstraintsConfig(_Strict):
 class AppConfig(_Strict):
     path: str = "."
     runtime: Runtime | None = None
+    python: str | None = Field(
+        default=None, description='Python for the venv ("3.12", ">=3.11"); default: what the repo declares.'
+    )
+    node: str | None = Field(default=None, description='Node the app needs ("20"); default: engines.node / .nvmrc.')
     install: str | None = Field(default=None, description="Shell command; the runtime's default when absent.")
+    dependencies_as_of: Literal["commit"] | None = Field(
+        default=None,
+        description="commit: resolve unpinned dependencies as they stood at the commit's date (uv, npm).",
+    )
     start: str = defaults.START
     port: int | None = Field(default=None, ge=1, le=65535, description="The runtime's default port when absent.")
     api_prefix: str = defaults.API_PREFIX
     health_path: str = defaults.HEALTH_PATH
+    ready: Literal["auto", "health"] = Field(
+        default="auto",
+        description="auto: a 2xx on health_path, or a 404/405 there (the server answers HTTP); health: a 2xx only.",
+    )
     env: dict[str, str] = Field(default_factory=dict)
 
     @field_validator("env", mode="before")
@@ -74,6 +114,16 @@ class AppConfig(_Strict):
                 for k, v in value.items()
             }
         return value
+
+    @field_validator("python", "node", mode="before")
+    @classmethod
+    def _version_as_string(cls, value: Any) -> Any:
+        """`python: 3.12` reads as a number; a version is text. `3.10` reads as 3.1: that one must be quoted."""
+        if isinstance(value, float) and len(str(value).split(".")[-1]) == 1:
+            raise ValueError(
+                f'write the version in quotes ("{value}0" or "{value}"): YAML reads it as the number {value}'
+            )
+        return str(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else value
 
     @field_validator("api_prefix", "health_path")
     @classmethod
@@ -184,6 +234,13 @@ class RepoConfig(_Strict):
     annotations: AnnotationsConfig = Field(default_factory=AnnotationsConfig)
     apps: list[AppEntry] = Field(default_factory=list)
     limits: LimitsConfig = Field(default_factory=LimitsConfig)
+    waivers: list[Waiver] = Field(default_factory=list)
+
+    @property
+    def layers(self) -> dict[str, list[str]] | None:
+        """The repository's layer map, when `architecture` is one."""
+        arch = self.constraints.architecture
+        return {str(k): v for k, v in arch.layers.items()} if isinstance(arch, ArchitectureMap) else None
 
     @field_validator("apps")
     @classmethod
@@ -204,10 +261,9 @@ class RepoConfig(_Strict):
             base = Constraints.from_level(c.level, framework=c.framework, database=c.database or defaults.DATABASE)
         else:
             base = Constraints(framework=c.framework)
+        architecture = "clean" if isinstance(c.architecture, ArchitectureMap) else c.architecture
         overrides = {
-            k: v
-            for k, v in (("architecture", c.architecture), ("database", c.database), ("orm", c.orm))
-            if v is not None
+            k: v for k, v in (("architecture", architecture), ("database", c.database), ("orm", c.orm)) if v is not None
         }
         return base.model_copy(update=overrides)
 
@@ -222,6 +278,9 @@ class Resolved(BaseModel):
     config: RepoConfig
     source: str | None = Field(description="The file read, or None for the defaults.")
     app_dir: Path
+    install_root: Path = Field(
+        description="Where the install runs: the app folder, or the root of the workspace (npm, yarn, pnpm, uv) it belongs to."
+    )
     runtime: Runtime
     port: int
     database: Database
@@ -308,7 +367,7 @@ def errors(text: str, *, name: str = str(CONFIG_PATH)) -> list[ConfigError]:
         RepoConfig.model_validate(data)
     except ValidationError as exc:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
-        return [_config_error(err, root, name) for err in exc.errors()]
+        return [_config_error(err, root, name) for err in _telling(exc.errors())]
     return []
 
 
@@ -337,11 +396,24 @@ def _validated(data: dict[str, Any], text: str, name: str) -> RepoConfig:
         return RepoConfig.model_validate(data)
     except ValidationError as exc:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
-        raise _config_error(exc.errors()[0], root, name) from None
+        raise _config_error(_telling(exc.errors())[0], root, name) from None
+
+
+def _telling(errs: list[Any]) -> list[Any]:
+    """A union (architecture: clean|none or a layer map) fails in each branch: of one union's errors,
+    the deepest is the telling one. The others keep their order."""
+    best: dict[tuple[Any, ...], Any] = {}
+    for err in errs:
+        loc = tuple(err["loc"])
+        cut = next((i for i, part in enumerate(loc) if _union_branch(part)), len(loc))
+        kept = best.get(loc[:cut])
+        if kept is None or len(loc) > len(kept["loc"]):
+            best[loc[:cut]] = err
+    return list(best.values())
 
 
 def _config_error(err: Any, root: yaml.Node | None, name: str) -> ConfigError:
-    loc = tuple(err["loc"])
+    loc = tuple(p for p in err["loc"] if not _union_branch(p))
     key = ".".join(str(p) for p in loc) or None
     problem = "unknown key" if err["type"] == "extra_forbidden" else err["msg"]
     if err["type"] == "literal_error" and "expected" in err.get("ctx", {}):
@@ -391,12 +463,47 @@ def resolve(
         config=cfg,
         source=str(source) if source.exists() else None,
         app_dir=app_dir,
+        install_root=workspace_root(repo.resolve(), app_dir),
         runtime=runtime,
         port=cfg.app.port or defaults.PORTS[runtime],
         database=cfg.database(),
         constraints=cfg.declared_constraints(),
         sources=sources,
     )
+
+
+def workspace_members(folder: Path) -> list[str]:
+    """The member globs a workspace root at `folder` declares (package.json workspaces, pnpm-workspace.yaml,
+    [tool.uv.workspace]); empty when it is none."""
+    members: list[str] = []
+    try:
+        manifest = json.loads((folder / "package.json").read_text()) if (folder / "package.json").is_file() else {}
+        declared = manifest.get("workspaces") if isinstance(manifest, dict) else None
+        if isinstance(declared, dict):
+            declared = declared.get("packages")
+        members += [m for m in declared or [] if isinstance(m, str)]
+        if (folder / "pnpm-workspace.yaml").is_file():
+            pnpm = yaml.safe_load((folder / "pnpm-workspace.yaml").read_text()) or {}
+            members += [m for m in pnpm.get("packages") or [] if isinstance(m, str)]
+        if (folder / "pyproject.toml").is_file():
+            uv = tomllib.loads((folder / "pyproject.toml").read_text()).get("tool", {}).get("uv", {})
+            members += [m for m in (uv.get("workspace") or {}).get("members") or [] if isinstance(m, str)]
+    except (OSError, ValueError, AttributeError, yaml.YAMLError, tomllib.TOMLDecodeError):
+        return members  # a broken manifest is the installer's to report
+    return members
+
+
+def workspace_root(repo: Path, app_dir: Path) -> Path:
+    """The nearest folder above `app_dir` (within the repository) whose workspace has the app as a member, else `app_dir`."""
+    for folder in app_dir.parents:
+        if repo not in (folder, *folder.parents):
+            break
+        rel = app_dir.relative_to(folder).as_posix()
+        if any(fnmatch.fnmatchcase(rel, m.strip("/").removeprefix("./")) for m in workspace_members(folder)):
+            return folder
+        if folder == repo:
+            break
+    return app_dir
 
 
 def detect_runtime(app_dir: Path, framework: str | None = None) -> Runtime:
@@ -407,6 +514,11 @@ def detect_runtime(app_dir: Path, framework: str | None = None) -> Runtime:
         if (app_dir / manifest).is_file():
             return runtime
     return "python"
+
+
+def _union_branch(part: Any) -> bool:
+    """Pydantic names the branch of a union in an error's location (`literal['clean','none']`, `ArchitectureMap`)."""
+    return isinstance(part, str) and (part.startswith("literal[") or part in (ArchitectureMap.__name__, "[key]"))
 
 
 def _display(path: Path, repo: Path) -> str:

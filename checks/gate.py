@@ -46,8 +46,8 @@ def decide(cfg: GateConfig, report: Report) -> tuple[bool, str]:
                 where = "" if index == 0 else f"{name}: "
                 scope = f" in the aspects counted ({', '.join(aspects or [])})" if scoped else ""
                 return False, f"pass@1 required: {where}{total - passed} of {total} assertions failed{scope}"
-        if report.findings:
-            return False, f"pass@1 required: {len(report.findings)} constraint finding(s)"
+        if report.open_findings:
+            return False, f"pass@1 required: {len(report.open_findings)} constraint finding(s)"
     if floor is not None:
         for index, (name, passed, total, _scoped) in enumerate(counted):
             pct = round(100.0 * passed / total, 2) if total else 0.0

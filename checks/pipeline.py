@@ -11,11 +11,13 @@ folder, deleted at the end.
 
 from __future__ import annotations
 
+import shlex
 import subprocess
 import time
 import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 import verifiers
@@ -73,6 +75,7 @@ def evaluate(
     base: config_mod.BaseConfig | None = None,
     app: str | None = None,
     add_suites: tuple[config_mod.SuiteName, ...] = (),
+    keep_workspace: bool = False,
 ) -> Report:
     """The report for the checkout at `repo` (see module docstring for what never raises).
 
@@ -80,7 +83,8 @@ def evaluate(
     or is one: any `SandboxBackend`, such as the scripted one the pipeline's tests use.
     `base`: the config the repository's `extends` names (fetched by the caller);
     `app`: which app of a monorepo's `apps:`; `add_suites`: suites run on top of
-    the configured ones (the "Re-run strict" button).
+    the configured ones (the "Re-run strict" button); `keep_workspace` leaves the private copy
+    (installed dependencies, logs) in place to debug an install.
     """
     say = _reporter(on_progress)
     clock = _Clock()
@@ -104,7 +108,7 @@ def evaluate(
         report.config_sources = [ConfigSource(key=k, value=v, source=s) for k, v, s in resolved.sources]
         report.annotations_max = cfg.annotations.max
         report.annotation_levels = list(cfg.annotations.levels)
-        _evaluate(repo, resolved, report, clock, say, sandbox)
+        _evaluate(repo, resolved, report, clock, say, sandbox, keep_workspace)
     except _Cancelled as cancelled:
         raise cancelled.original from None
     except Exception as exc:  # the report must say what went wrong, never a traceback on the caller
@@ -124,6 +128,7 @@ def _evaluate(
     clock: _Clock,
     say: Progress,
     sandbox: str | SandboxBackend | None,
+    keep_workspace: bool = False,
 ) -> None:
     cfg = resolved.config
     report.constraints = resolved.constraints.declared()
@@ -142,15 +147,42 @@ def _evaluate(
     profile = runtimes.PROFILES[resolved.runtime]
     limits = cfg.limits.limits()
 
-    with Workspace(resolved.app_dir) as ws:
-        plan = runtimes.install_plan(resolved.runtime, ws.app, cfg.app.install, cfg.app.env)
-        say(f"installing ({plan.commands[-1 - len(profile.finish)]})")
+    # An app inside a workspace (npm, yarn, pnpm, uv) installs from the workspace root, with its lockfile.
+    member = resolved.app_dir.relative_to(resolved.install_root).as_posix()
+    with Workspace(resolved.install_root, keep=keep_workspace) as ws:
+        if keep_workspace:
+            say(f"workspace kept at {ws.root} (app/: the installed copy, run/: what the sandbox wrote)")
+        app_copy = ws.app / member if member != "." else ws.app
+        if member != ".":
+            say(
+                f"{cfg.app.path} is a member of the workspace at {_shown(resolved.install_root, repo)}: installing there"
+            )
+        try:
+            plan = runtimes.install_plan(
+                resolved.runtime,
+                ws.app,
+                cfg.app.install,
+                cfg.app.env,
+                python=cfg.app.python,
+                node=cfg.app.node,
+                as_of=_commit_date(repo) if cfg.app.dependencies_as_of == "commit" else None,
+            )
+        except runtimes.RuntimeUnavailable as exc:
+            report.error = str(exc)
+            return
+        if member != ".":  # a member's own (unhoisted) tools come after none of the root's
+            plan.env["PATH"] = f"{runtimes.WORKSPACE}/{member}/node_modules/.bin:{plan.env['PATH']}"
+        report.install = f"from {plan.source} on {plan.toolchain}"
+        if "UV_EXCLUDE_NEWER" in plan.env:
+            report.install += f", dependencies as of {plan.env['UV_EXCLUDE_NEWER']}"
+        say(f"installing from {plan.source} on {plan.toolchain} ({plan.commands[-1 - len(profile.finish)]})")
         with clock.phase("install"):
             installed = backend.install(
                 ws.app,
                 ws.run,
                 InstallSpec(
                     runtime=resolved.runtime,
+                    version=plan.version,
                     commands=plan.commands,
                     env=plan.env,
                     ro_paths=plan.ro_paths,
@@ -163,6 +195,9 @@ def _evaluate(
         if not installed.ok:
             report.startup = "install_failed"
             report.server_log_tail = installed.log_tail
+            cause = runtimes.installer_error(ws.app)
+            if cause:  # the installer's own log is in the workspace, not on the screen: quote it
+                report.server_log_tail += "\n[the installer's log]\n" + cause
             report.startup_detail = (
                 f"install did not finish within {limits.install_s:g} s"
                 if installed.timed_out
@@ -173,11 +208,13 @@ def _evaluate(
             say(f"installed in {installed.seconds:.1f} s; starting the pod")
             spec = PodSpec(
                 runtime=resolved.runtime,
+                version=plan.version,
                 database=resolved.database,
-                start=cfg.app.start,
+                start=cfg.app.start if member == "." else f"cd {shlex.quote(member)} && {cfg.app.start}",
                 port=resolved.port,
                 api_prefix=cfg.app.api_prefix,
                 health_path=cfg.app.health_path,
+                ready=cfg.app.ready,
                 suites=list(cfg.suites),
                 env=plan.env,
                 ro_paths=plan.ro_paths,
@@ -197,8 +234,8 @@ def _evaluate(
             clock.timings["pod"] = round(time.monotonic() - t_pod, 4)
             report.startup = pod.startup
             report.startup_detail = pod.reason
-            report.server_log_tail = _relative_paths(pod.server_log_tail)
-            full_log = _relative_paths(pod.server_log or pod.server_log_tail)
+            report.server_log_tail = _relative_paths(pod.server_log_tail, member)
+            full_log = _relative_paths(pod.server_log or pod.server_log_tail, member)
             evidence = report.evidence = pod.evidence
             results = [SuiteResult.model_validate(s) for s in pod.suites]
             if pod.suite_errors:
@@ -215,8 +252,10 @@ def _evaluate(
 
         say("verifying constraints")
         with clock.phase("verify"):
-            report.findings = verifiers.verify(ws.app, resolved.constraints, runtime=evidence)
-        report.compliant = not report.findings
+            report.findings = verifiers.verify(
+                app_copy, resolved.constraints, runtime=evidence, layers=cfg.layers, waivers=cfg.waivers
+            )
+        report.compliant = not report.open_findings
         report.with_suites(results)
 
         say("diagnosing")
@@ -226,9 +265,9 @@ def _evaluate(
                     requests=_requests_for_diagnosis(results),
                     server_log=full_log or report.server_log_tail,
                     startup=report.startup if report.startup != "not_run" else "ok",
-                    findings=[f.model_dump() for f in report.findings],
+                    findings=[f.model_dump() for f in report.open_findings],  # a waived finding is no root cause
                 ),
-                repo=ws.app,
+                repo=app_copy,
             )
         report.app_path = app_path = str(resolved.app_dir.relative_to(repo.resolve()))
         report.annotations = build_annotations(report.findings, report.diagnosis, app_path=app_path)
@@ -252,9 +291,30 @@ def _requests_for_diagnosis(results: list[SuiteResult]) -> list[dict]:
     return requests
 
 
-def _relative_paths(log: str) -> str:
+def _relative_paths(log: str, member: str = ".") -> str:
     """Tracebacks name files under the sandbox mount; make them relative to the app folder."""
+    if member != ".":
+        log = log.replace(f"{runtimes.WORKSPACE}/{member}/", "")
     return log.replace(f"{runtimes.WORKSPACE}/", "")
+
+
+def _shown(path: Path, repo: Path) -> str:
+    rel = path.relative_to(repo.resolve()).as_posix()
+    return "the repository root" if rel == "." else rel
+
+
+def _commit_date(repo: Path) -> str:
+    """The head commit's date (ISO 8601, UTC) for `dependencies_as_of: commit`; raises when there is no commit."""
+    try:
+        res = subprocess.run(
+            ["git", "-C", str(repo), "log", "-1", "--format=%cI"], capture_output=True, text=True, timeout=10
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise runtimes.RuntimeUnavailable(f"app.dependencies_as_of: commit: git failed: {exc}") from None
+    stamp = res.stdout.strip()
+    if res.returncode != 0 or not stamp:
+        raise runtimes.RuntimeUnavailable("app.dependencies_as_of: commit: the checkout has no commit to date")
+    return datetime.fromisoformat(stamp).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _head_sha(repo: Path) -> str | None:

@@ -97,6 +97,9 @@ class Report(BaseModel):
     error: str | None = Field(default=None, description="Why the evaluation could not be carried out.")
     startup: Startup = "not_run"
     startup_detail: str = Field(default="", description="Why startup is not ok, in one line.")
+    install: str = Field(
+        default="", description="What the install ran from (lockfile, manifest) and on which interpreter."
+    )
     suite: str = "compat"
     assertions_passed: int = 0
     assertions_total: int = 0
@@ -117,11 +120,16 @@ class Report(BaseModel):
     timings: dict[str, float] = Field(default_factory=dict, description="Seconds per phase.")
     server_log_tail: str = ""
 
+    @property
+    def open_findings(self) -> list[Finding]:
+        """The findings no waiver of the repository covers: those that count."""
+        return [f for f in self.findings if f.waived is None]
+
     @computed_field  # type: ignore[prop-decorator]
     @property
     def enforced_assert_pct(self) -> float:
-        """The study's headline A% ("with verifier enforcement"): 0 when any constraint finding, else `assert_pct`."""
-        return 0.0 if self.findings else self.assert_pct
+        """The study's headline A% ("with verifier enforcement"): 0 when any (unwaived) finding, else `assert_pct`."""
+        return 0.0 if self.open_findings else self.assert_pct
 
     def with_suites(self, results: list[SuiteResult]) -> Report:
         """Fill the headline numbers from the first suite and keep every suite's summary."""
@@ -131,7 +139,7 @@ class Report(BaseModel):
             self.assertions_passed = head.assertions_passed
             self.assertions_total = head.assertions_total
             self.assert_pct = head.assert_pct
-            self.pass_at_1 = head.pass_at_1 and not self.findings
+            self.pass_at_1 = head.pass_at_1 and not self.open_findings
             self.requests = head.requests
         self.suites = [SuiteSummary.of(r) for r in results]
         return self

@@ -159,3 +159,52 @@ def test_every_default_has_one_source_and_the_docs_quote_it() -> None:
     design = (Path(__file__).resolve().parent.parent / "docs" / "design.md").read_text()
     documented = yaml.safe_load(re.search(r"^limits: \{.*\}", design, re.M)[0])["limits"]
     assert documented == LimitsConfig().model_dump()
+
+
+def test_layer_maps_waivers_and_toolchain_keys() -> None:
+    cfg = parse(
+        "constraints:\n  architecture:\n    layers:\n      repositories: ['impl/*_repository.py']\n"
+        "waivers:\n  - {rule: 'orm.*', path: app/report.py, reason: reviewed}\n"
+        "app: {python: 3.12, node: 20, dependencies_as_of: commit, ready: health}\n"
+    )
+    assert cfg.layers == {"repositories": ["impl/*_repository.py"]}
+    assert cfg.declared_constraints().architecture == "clean"
+    assert cfg.waivers[0].covers("orm.raw-query", "app/report.py") and not cfg.waivers[0].covers(
+        "orm.raw-query", "x.py"
+    )
+    assert (cfg.app.python, cfg.app.node, cfg.app.dependencies_as_of, cfg.app.ready) == (
+        "3.12",
+        "20",
+        "commit",
+        "health",
+    )
+    assert parse("constraints: {architecture: none}").layers is None
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "key", "problem"),
+    [
+        (
+            "constraints:\n  architecture:\n    layers: {repos: [a]}\n",
+            3,
+            "constraints.architecture.layers.repos",
+            "expected 'routes'",
+        ),
+        (
+            "constraints:\n  architecture:\n    layers:\n      routes: []\n",
+            3,
+            "constraints.architecture.layers",
+            "at least one",
+        ),
+        ("constraints:\n  architecture: layered\n", 2, "constraints.architecture", "expected 'clean' or 'none'"),
+        ("waivers:\n  - {rule: orm.raw-query}\n", 2, "waivers.0.reason", "Field required"),
+        ("app:\n  python: 3.10\n", 2, "app.python", 'write the version in quotes ("3.10"'),
+        ("app:\n  dependencies_as_of: today\n", 2, "app.dependencies_as_of", "expected 'commit'"),
+        ("app:\n  ready: soon\n", 2, "app.ready", "expected 'auto' or 'health'"),
+    ],
+)
+def test_new_keys_fail_with_their_line(text: str, line: int, key: str, problem: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        parse(text)
+    assert (caught.value.line, caught.value.key) == (line, key), str(caught.value)
+    assert problem in caught.value.problem, caught.value.problem

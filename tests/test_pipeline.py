@@ -55,6 +55,33 @@ def test_broken_apps_get_their_startup_status(name: str, startup: str, in_log: s
         assert report.timings["start"] >= 3
 
 
+def test_a_server_without_a_health_route_is_ready_at_its_first_answer(tmp_path: Path) -> None:
+    """404 on /api/health-check: the server is up; `ready: health` restores the strict wait."""
+    progress: list[str] = []
+    report = evaluate(APPS / "broken_no_health", on_progress=progress.append)
+    assert report.startup == "ok", report.startup_detail
+    assert "/api/health-check answered 404" in report.startup_detail
+    assert any("answered 404" in line for line in progress)
+    assert report.assertions_total > 0 and report.assertions_passed < report.assertions_total
+    strict = tmp_path / "strict.yml"
+    strict.write_text("app: {ready: health}\nlimits: {start_s: 2}\n")
+    waited = evaluate(APPS / "broken_no_health", config_file=strict)
+    assert waited.startup == "health_timeout" and "answered 404" in waited.startup_detail
+
+
+def test_keep_workspace_leaves_the_installed_copy_to_debug() -> None:
+    progress: list[str] = []
+    report = evaluate(APPS / "broken_install", on_progress=progress.append, keep_workspace=True)
+    assert report.startup == "install_failed"
+    [kept] = [line.split(" at ", 1)[1].split(" (", 1)[0] for line in progress if line.startswith("workspace kept")]
+    try:
+        assert (Path(kept) / "app" / "requirements.txt").is_file()
+    finally:
+        shutil.rmtree(kept)
+    evaluate(APPS / "broken_install", on_progress=progress.append)
+    assert sum(line.startswith("workspace kept") for line in progress) == 1
+
+
 def test_exit_at_once_is_not_waited_for() -> None:
     report = evaluate(APPS / "broken_exits")
     # the exit ended the wait for health (the start limit would have been a health_timeout)

@@ -227,3 +227,48 @@ def test_enforced_a_pct_is_zero_with_a_constraint_finding_and_every_rendering_sh
     assert "enforced A% 0.00" in console.export_text()
     outcome = outcome_of(report, 10)
     assert "enforced A% 0.0" in outcome.title and "enforced A% 0.00" in outcome.summary
+
+
+def test_a_waived_finding_is_shown_as_waived_and_counts_for_nothing() -> None:
+    from checks.render.annotations import build_annotations
+    from verifiers.findings import Finding
+
+    waived = Finding(
+        constraint="orm", rule="orm.raw-query", path="src/report.js", line=4, message="raw SQL", waived="reviewed"
+    )
+    report = Report(startup="ok", findings=[waived]).with_suites([_suite("compat", 10, 10)])
+    report.compliant = not report.open_findings
+    gate.apply(GateConfig(), report)
+    assert (report.compliant, report.pass_at_1, report.gate_passed, report.enforced_assert_pct) == (
+        True,
+        True,
+        True,
+        100.0,
+    )
+    assert "(waived: reviewed)" in markdown(report)
+    console = Console(record=True, width=160)
+    terminal(report, console)
+    assert "waived: reviewed" in console.export_text()
+    [note] = build_annotations(report.findings, None)
+    assert note.level == "notice" and "reviewed" in note.message
+    counted = Report(startup="ok", findings=[waived.model_copy(update={"waived": None})])
+    counted.with_suites([_suite("compat", 10, 10)])
+    gate.apply(GateConfig(), counted)
+    assert (counted.pass_at_1, counted.gate_passed) == (False, False)
+
+
+def test_at_80_columns_rule_names_and_paths_are_whole() -> None:
+    from verifiers.findings import Finding
+
+    path = "packages/api/src/http/controllers/articles_controller.ts"
+    rule = "architecture.route-bypasses-service"
+    report = Report(
+        startup="ok",
+        findings=[Finding(constraint="architecture", rule=rule, path=path, line=42, message="routes reach " * 12)],
+    ).with_suites([_suite("compat", 4, 5)])
+    console = Console(record=True, width=80)
+    terminal(report, console)
+    shown = console.export_text()
+    assert rule in shown and f"{path}:42" in shown and "…" not in shown
+    assert "`" not in shown and "GET /api/articles/feed → 200 (feed)" in shown
+    assert all(len(line) <= 80 for line in shown.splitlines())

@@ -324,7 +324,7 @@ def test_cli_flags_override_and_bad_usage_exits_2(tmp_path: Path) -> None:
     assert sqlite.exit_code == 1
     by_rule = json.loads((tmp_path / "sqlite.json").read_text())["counts"]["by_rule"]
     assert by_rule == {"database.declared-engine-missing": 1, "database.other-engine-url": 1}
-    assert runner.invoke(cli, ["verify", str(FIXTURES / "py_synonyms"), "--orm", "prisma"]).exit_code == 2
+    assert runner.invoke(cli, ["verify", str(FIXTURES / "py_synonyms"), "--orm", "hibernate"]).exit_code == 2
     assert runner.invoke(cli, ["verify", str(tmp_path / "absent")]).exit_code == 2
     broken = tree("ts_app", tmp_path, {".github/decaycheck.yml": "constraints:\n  framework: rails\n"})
     result = runner.invoke(cli, ["verify", str(broken)])

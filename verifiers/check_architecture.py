@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import PurePosixPath
 
 from verifiers.constraints import Constraints
@@ -23,14 +23,24 @@ def _via(via: tuple[str, ...]) -> str:
     return f" through {' -> '.join(via)}" if via else ""
 
 
-def check(project: Project, constraints: Constraints, table: Table) -> Iterator[Finding]:
+def check(
+    project: Project, constraints: Constraints, table: Table, layers: Mapping[str, list[str]] | None = None
+) -> Iterator[Finding]:
+    """`layers` is the repository's own layer map (layer -> globs), replacing the folder names of those it maps."""
     if constraints.architecture != "clean":
         return
     included = [p for p in project.files if not table.is_excluded(p)]
-    contract = LayerContract.ordered(table.section("layers"), table.section("closed")).with_containers(included)
+    contract = LayerContract.ordered(
+        table.section("layers"), table.section("closed"), globs=layers, roots=table.section("composition_roots")
+    ).with_containers(included)
     directories = {part for p in included for part in PurePosixPath(p).parts[:-1]}
+    found = {contract.layer_of(p) for p in included}
     for name, dirs in contract.layers:
-        if not directories & set(dirs):
+        if name in contract.globs and name not in found:
+            yield table.finding(
+                "architecture.layer-missing", layer=name, names="(the layer map's) " + ", ".join(contract.globs[name])
+            )
+        elif name not in contract.globs and not directories & set(dirs) and name not in found:
             yield table.finding("architecture.layer-missing", layer=name, names=", ".join(dirs))
 
     graph = ImportGraph(project, contract, include=lambda p: not table.is_excluded(p))

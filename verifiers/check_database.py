@@ -67,8 +67,9 @@ def check(
     declared_dependency = project.dependency(databases[declared]["dependencies"])
     if declared_dependency is None and not any(True for _ in _static(project, table, declared, unconditional=False)):
         yield table.finding("database.declared-engine-missing", **labels)
+    proven = _data_in_declared(runtime, declared)
     for kind, path, line, column, fields in _static(project, table, other, unconditional=True):
-        yield table.finding(
+        finding = table.finding(
             f"database.other-engine-{kind}",
             path=path,
             line=line,
@@ -76,6 +77,10 @@ def check(
             **labels,
             **{"key": "", "value": "", "package": "", **fields},
         )
+        if proven and kind in ("url", "dialect"):
+            # A fallback value (`os.environ.get("DATABASE_URL", "sqlite:///dev.db")`) the run did not take.
+            finding.waived = f"a fallback not taken: after the suite the data was in {labels['declared']} and no {labels['other']} file was written"
+        yield finding
     other_dependency = project.dependency(databases[other]["dependencies"])
     builtin = project.runtime in databases[declared]["builtin_in"]
     if other_dependency is not None and declared_dependency is None and not builtin:
@@ -96,6 +101,17 @@ class EngineLabels(TypedDict):
 
     declared: str
     other: str
+
+
+def _data_in_declared(runtime: RuntimeEvidence | None, declared: str) -> bool:
+    """The runtime evidence shows the suite's data in the declared engine's tables, and no SQLite file beside it."""
+    return (
+        runtime is not None
+        and runtime.collected
+        and runtime.database == declared
+        and sum(runtime.tables.values()) > 0
+        and not runtime.sqlite_files
+    )
 
 
 def _runtime(runtime: RuntimeEvidence, declared: str, table: Table, labels: EngineLabels) -> Iterator[Finding]:

@@ -6,14 +6,15 @@ alone; L1 adds Clean Architecture; L2 adds a database; L3 adds an ORM.
 
 from __future__ import annotations
 
+import fnmatch
 from typing import Literal, TypeVar, get_args
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 
 Framework = Literal["flask", "fastapi", "django", "aiohttp", "express", "fastify", "hono", "koa"]
 Architecture = Literal["clean", "none"]
 Database = Literal["postgresql", "sqlite"]
-Orm = Literal["sqlalchemy", "sequelize", "none"]
+Orm = Literal["sqlalchemy", "sqlmodel", "django", "sequelize", "knex", "prisma", "typeorm", "none"]
 Level = Literal["L0", "L1", "L2", "L3"]
 
 PYTHON_FRAMEWORKS: frozenset[str] = frozenset({"flask", "fastapi", "django", "aiohttp"})
@@ -58,3 +59,33 @@ class Constraints(BaseModel):
 
     def declared(self) -> dict[str, str]:
         return {k: v for k, v in self.model_dump().items() if v is not None}
+
+
+LayerName = Literal["routes", "services", "repositories", "models"]
+
+
+class Waiver(BaseModel):
+    """A finding the repository accepts, with its reason: kept visible, never failing the gate or a root cause.
+
+    `rule` is a rule id or a glob of them (`orm.*`); `path` a glob of
+    app-relative paths (`**` or `*` cross folders); absent, anywhere.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    rule: str = Field(min_length=1)
+    path: str | None = None
+    reason: str = Field(min_length=1)
+
+    def covers(self, rule: str, path: str | None) -> bool:
+        if not fnmatch.fnmatchcase(rule, self.rule):
+            return False
+        return self.path is None or (path is not None and path_matches(path, self.path))
+
+
+def path_matches(path: str, pattern: str) -> bool:
+    """A glob over a repository-relative path; a pattern without wildcards also names a folder and all below it."""
+    pattern = pattern.strip("/").removeprefix("./")
+    if fnmatch.fnmatchcase(path, pattern) or fnmatch.fnmatchcase(path, pattern.replace("**/", "")):
+        return True
+    return not any(c in pattern for c in "*?[") and path.startswith(pattern + "/")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 Severity = Literal["error", "warning", "notice"]
 ConstraintKind = Literal["framework", "architecture", "database", "orm"]
@@ -20,3 +20,6 @@ class Finding(BaseModel):
     column: int | None = None
     severity: Severity = "error"
     message: str
+    waived: str | None = Field(
+        default=None, description="The reason the repository gives for waiving this finding; None: not waived."
+    )

@@ -15,12 +15,15 @@ from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
-from verifiers.model import Import, SourceFile
+from verifiers.model import Import, SourceFile, StringLiteral
 from verifiers.parse_js import parse_js
 from verifiers.parse_python import parse_python
 
 PYTHON_SUFFIXES = (".py",)
 JS_SUFFIXES = (".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx")
+# Prisma declares its database in its schema, not in code: `provider = "postgresql"` is read as a setting.
+PRISMA_SUFFIXES = (".prisma",)
+_PRISMA_SETTING = re.compile(r'^\s*(provider|url)\s*=\s*"([^"]*)"', re.MULTILINE)
 SKIP_DIRS = frozenset(
     {
         "node_modules",
@@ -94,9 +97,25 @@ def source_paths(root: Path) -> list[str]:
         dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not d.startswith("."))
         rel = Path(dirpath).relative_to(root)
         for name in sorted(filenames):
-            if name.endswith(PYTHON_SUFFIXES + JS_SUFFIXES) and not name.endswith(".d.ts"):
+            if name.endswith(PYTHON_SUFFIXES + JS_SUFFIXES + PRISMA_SUFFIXES) and not name.endswith(".d.ts"):
                 found.append((rel / name).as_posix())
     return found
+
+
+def parse_prisma(rel: str, text: str) -> SourceFile:
+    """A Prisma schema's settings (`provider`, `url`) as keyed strings; it holds no imports or calls."""
+    source = SourceFile(path=rel, language="javascript")
+    for match in _PRISMA_SETTING.finditer(text):
+        line = text.count("\n", 0, match.start(2)) + 1
+        column = match.start(2) - (text.rfind("\n", 0, match.start(2)) + 1) + 1
+        source.strings.append(StringLiteral(value=match[2], line=line, column=column, key=match[1]))
+    return source
+
+
+def _parser(rel: str):
+    if rel.endswith(PYTHON_SUFFIXES):
+        return parse_python
+    return parse_prisma if rel.endswith(PRISMA_SUFFIXES) else parse_js
 
 
 class ParseCache:
@@ -112,16 +131,17 @@ class ParseCache:
         self._entries: OrderedDict[tuple[str, bytes], SourceFile] = OrderedDict()
 
     def parse(self, rel: str, text: str) -> SourceFile:
-        python = rel.endswith(PYTHON_SUFFIXES)
         grammar = (
             "python"
-            if python
+            if rel.endswith(PYTHON_SUFFIXES)
+            else "prisma"
+            if rel.endswith(PRISMA_SUFFIXES)
             else ("tsx" if rel.endswith(".tsx") else "ts" if rel.endswith((".ts", ".mts", ".cts")) else "js")
         )
         key = (grammar, hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest())
         cached = self._entries.get(key)
         if cached is None:
-            cached = (parse_python if python else parse_js)(rel, text)
+            cached = _parser(rel)(rel, text)
             self._entries[key] = cached
             if len(self._entries) > self.size:
                 self._entries.popitem(last=False)
@@ -155,9 +175,9 @@ def load_project(root: Path, paths: list[str] | None = None, *, cache: ParseCach
         if cache is not None:
             project.files[rel] = cache.parse(rel, text)
         else:
-            project.files[rel] = (parse_python if rel.endswith(PYTHON_SUFFIXES) else parse_js)(rel, text)
+            project.files[rel] = _parser(rel)(rel, text)
     _resolve_imports(project)
-    project.dependencies = _dependencies(root)
+    project.dependencies = dependencies(root)
     return project
 
 
@@ -250,7 +270,8 @@ def _resolve_imports(project: Project) -> None:
 # dependency manifests --------------------------------------------------------
 
 
-def _dependencies(root: Path) -> list[Dependency]:
+def dependencies(root: Path) -> list[Dependency]:
+    """Every dependency the manifests at `root` declare (requirements*.txt, pyproject.toml, package.json)."""
     found: list[Dependency] = []
     for manifest in sorted(root.glob("requirements*.txt")) + sorted(root.glob("requirements/*.txt")):
         rel = manifest.relative_to(root).as_posix()

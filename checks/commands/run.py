@@ -50,7 +50,13 @@ def main(args: argparse.Namespace) -> int:
             return 2
         base = BaseConfig(name=str(args.org_config), text=args.org_config.read_text(encoding="utf-8", errors="replace"))
     report = evaluate(
-        args.path, config_file=args.config, on_progress=progress, sandbox=args.sandbox, base=base, app=args.app_name
+        args.path,
+        config_file=args.config,
+        on_progress=progress,
+        sandbox=args.sandbox,
+        base=base,
+        app=args.app_name,
+        keep_workspace=args.keep_workspace,
     )
     terminal(report, Console(highlight=False))
     if args.json_out is not None:

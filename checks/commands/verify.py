@@ -14,10 +14,11 @@ from collections import Counter
 from typing import get_args
 
 from rich.console import Console
-from rich.table import Table
+from rich.text import Text
 
 from checks.config import ConfigError, resolve
-from verifiers import verify
+from checks.render.terminal import print_findings
+from verifiers import open_findings, verify
 from verifiers.constraints import Architecture, Constraints, Database, Framework, Level, Orm
 from verifiers.findings import Finding
 
@@ -55,6 +56,7 @@ def findings_json(findings: list[Finding], constraints: Constraints, path: str) 
         "findings": [f.model_dump() for f in findings],
         "counts": {
             "total": len(findings),
+            "waived": sum(1 for f in findings if f.waived is not None),
             "by_constraint": dict(sorted(Counter(f.constraint for f in findings).items())),
             "by_rule": dict(sorted(Counter(f.rule for f in findings).items())),
             "by_severity": dict(sorted(Counter(f.severity for f in findings).items())),
@@ -62,19 +64,13 @@ def findings_json(findings: list[Finding], constraints: Constraints, path: str) 
     }
 
 
-def render(findings: list[Finding], constraints: Constraints) -> Table:
+def render(findings: list[Finding], constraints: Constraints, console: Console) -> None:
     declared = ", ".join(f"{k}={v}" for k, v in constraints.declared().items()) or "nothing declared"
-    table = Table(
-        title=f"structural findings ({declared})", caption=f"{len(findings)} finding{'s' if len(findings) != 1 else ''}"
-    )
-    table.add_column("where", overflow="fold")
-    table.add_column("rule", overflow="fold")
-    table.add_column("severity")
-    table.add_column("message", overflow="fold")
-    for f in findings:
-        where = f"{f.path}:{f.line}" if f.path and f.line else (f.path or "-")
-        table.add_row(where, f.rule, f.severity, f.message)
-    return table
+    console.print(Text(f"structural findings ({declared})", style="bold"))
+    print_findings(findings, console)
+    waived = sum(1 for f in findings if f.waived is not None)
+    count = f"{len(findings)} finding{'s' if len(findings) != 1 else ''}" + (f", {waived} waived" if waived else "")
+    console.print(Text(count, style="dim"))
 
 
 def _bad_choice(name: str, value: str | None, allowed: tuple[str, ...], console: Console) -> bool:
@@ -113,8 +109,9 @@ def main(args: argparse.Namespace) -> int:
         database=args.database,
         orm=args.orm,
     )
-    findings = verify(resolved.app_dir, constraints)
-    console.print(render(findings, constraints))
+    cfg = resolved.config
+    findings = verify(resolved.app_dir, constraints, layers=cfg.layers, waivers=cfg.waivers)
+    render(findings, constraints, console)
     if args.json_path is not None:
         args.json_path.write_text(json.dumps(findings_json(findings, constraints, str(args.path)), indent=2) + "\n")
-    return 1 if findings else 0
+    return 1 if open_findings(findings) else 0

@@ -61,12 +61,13 @@ def build_annotations(findings: list[Finding], diagnosis: Diagnosis | None, *, a
                     item.end_line,
                 )
     for finding in findings:
+        waived = finding.waived is not None
         add(
             finding.path,
             finding.line,
-            _LEVEL.get(finding.severity, "warning"),
-            f"{finding.constraint}: {finding.rule}",
-            finding.message,
+            "notice" if waived else _LEVEL.get(finding.severity, "warning"),
+            f"{finding.constraint}: {finding.rule}" + (" (waived)" if waived else ""),
+            finding.message + (f"\n\nWaived by the repository: {finding.waived}" if waived else ""),
         )
     notes.sort(key=lambda a: _ORDER[a.level])
     return notes

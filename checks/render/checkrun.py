@@ -107,7 +107,11 @@ def _fallback_summary(report: Report) -> str:
         declared = ", ".join(f"{k}: {v}" for k, v in report.constraints.items())
         lines.append(
             f"**Compliance** ({declared}): "
-            + ("compliant" if report.compliant and not report.findings else f"{len(report.findings)} finding(s)")
+            + (
+                "compliant"
+                if report.compliant and not report.open_findings
+                else f"{len(report.open_findings)} finding(s)"
+            )
         )
         lines.append("")
     if report.diagnosis is not None and report.diagnosis.category != "none":
@@ -159,7 +163,8 @@ def text_of(report: Report) -> str:
         out.append("### Constraint findings\n")
         for f in report.findings:
             where = f"{f.path}:{f.line}" if f.path else "(repository)"
-            out.append(f"- `{where}` {f.constraint}/{f.rule}: {f.message}")
+            waived = f" — waived: {f.waived}" if f.waived is not None else ""
+            out.append(f"- `{where}` {f.constraint}/{f.rule}: {f.message}{waived}")
         out.append("")
     if report.diagnosis is not None and report.diagnosis.causes:
         out.append("### Root causes\n")

@@ -32,7 +32,7 @@ def title(report: Report) -> str:
     return (
         f"A% {report.assert_pct:.2f} ({report.assertions_passed}/{report.assertions_total}) · "
         f"pass@1 {'yes' if report.pass_at_1 else 'no'}"
-        + ("" if report.compliant else f" · {len(report.findings)} constraint finding(s)")
+        + ("" if report.compliant else f" · {len(report.open_findings)} constraint finding(s)")
         + f" · enforced A% {report.enforced_assert_pct:.2f}"
     )
 
@@ -70,7 +70,8 @@ def failure_lines(report: Report) -> list[str]:
     lines = []
     for r in report.requests:
         for f in r.failures:
-            lines.append(f"`{r.method} {r.path}` ({r.name}): {f.assertion}{outcome(f)}")
+            status = f" → {r.status}" if r.status is not None else " → no response"
+            lines.append(f"`{r.method} {r.path}`{status} ({r.name}): {f.assertion}{outcome(f)}")
     return lines
 
 

@@ -26,7 +26,10 @@ def markdown(report: Report) -> str:
         out.append(f"**Gate:** {'passed' if report.gate_passed else 'failed'}{mode} — {report.gate.get('reason', '')}")
     declared = ", ".join(f"{k} {v}" for k, v in report.constraints.items()) or "none declared"
     if report.startup_detail:
-        out.append(f"**Why it did not start:** {report.startup_detail}")
+        label = "Readiness" if report.startup == "ok" else "Why it did not start"
+        out.append(f"**{label}:** {report.startup_detail}")
+    if report.install:
+        out.append(f"Installed {report.install}.")
     out += [f"**Startup:** {report.startup} · **suite:** {report.suite} · **constraints:** {declared}", ""]
 
     if report.requests:
@@ -62,7 +65,8 @@ def markdown(report: Report) -> str:
         out += ["| constraint | rule | where | message |", "|---|---|---|---|"]
         for f in report.findings:
             where = f"`{f.path}:{f.line}`" if f.path and f.line else (f"`{f.path}`" if f.path else "—")
-            out.append(f"| {f.constraint} | {f.rule} | {where} | {f.message.replace('|', '/')} |")
+            message = f.message + (f" (waived: {f.waived})" if f.waived is not None else "")
+            out.append(f"| {f.constraint} | {f.rule} | {where} | {message.replace('|', '/')} |")
     out.append("")
 
     if report.diagnosis is not None and report.diagnosis.category != "none":

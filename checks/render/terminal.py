@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.console import Console, Group, JustifyMethod
+from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -21,6 +22,7 @@ from checks.render.common import (
     title,
 )
 from checks.report import Report
+from verifiers.findings import Finding
 
 
 def terminal(report: Report, console: Console | None = None) -> None:
@@ -34,8 +36,11 @@ def terminal(report: Report, console: Console | None = None) -> None:
     parts.append(Text(f"startup {report.startup} · suite {report.suite} · constraints {declared}", style="dim"))
     for suite in report.suites[1:]:
         parts.append(Text(f"suite {suite.suite}: {suite_score(suite)}", style="green" if suite.pass_at_1 else "yellow"))
+    if report.install:
+        parts.append(Text(f"installed {report.install}", style="dim"))
     if report.startup_detail:
-        parts.append(Text(f"startup {report.startup}: {report.startup_detail}", style="yellow"))
+        style = "dim" if report.startup == "ok" else "yellow"
+        parts.append(Text(f"startup {report.startup}: {report.startup_detail}", style=style))
     console.print(Panel(Group(*parts), title="decaycheck", border_style=style))
 
     if report.requests:
@@ -47,7 +52,7 @@ def terminal(report: Report, console: Console | None = None) -> None:
             ("failing", "left"),
         )
         for col, justify in columns:
-            table.add_column(col, justify=justify)
+            table.add_column(col, justify=justify, overflow="fold")
         for resource, reqs in by_resource(report.requests).items():
             passed, total = sum(r.passed for r in reqs), sum(r.total for r in reqs)
             failing = failing_requests(reqs, quote="")
@@ -61,7 +66,7 @@ def terminal(report: Report, console: Console | None = None) -> None:
     gated = report.gate.get("strict_aspects", "all")
     for summary in scored_suites(report):
         table = Table(title=f"Suite {summary.suite} by aspect")
-        table.add_column("aspect")
+        table.add_column("aspect", overflow="fold")
         table.add_column("assertions", justify="right")
         table.add_column("gate")
         for a in summary.aspects:
@@ -82,12 +87,8 @@ def terminal(report: Report, console: Console | None = None) -> None:
             console.print(Text(f"  operations failing: {operations}", style="dim"))
 
     if report.findings:
-        table = Table(title="Constraint findings")
-        for col in ("constraint", "rule", "where", "message"):
-            table.add_column(col)
-        for f in report.findings:
-            table.add_row(f.constraint, f.rule, f"{f.path}:{f.line}" if f.path else "—", f.message)
-        console.print(table)
+        console.print(Text("Constraint findings", style="bold"))
+        print_findings(report.findings, console)
     elif report.constraints:
         console.print(Text("Constraints: compliant", style="green"))
 
@@ -99,8 +100,10 @@ def terminal(report: Report, console: Console | None = None) -> None:
                 style="bold yellow",
             )
         )
-        for ev in d.evidence[:6]:
-            console.print(Text(f"  · {ev.message}" + (f" ({ev.path}:{ev.line})" if ev.path and ev.line else "")))
+        for ev in [e for e in d.evidence if e.message.strip() or e.path][:6]:
+            where = f"{ev.path}:{ev.line}" if ev.path and ev.line else (ev.path or "")
+            text = ev.message.strip() or where
+            console.print(Text(f"  · {text}" + (f" ({where})" if where and text != where else "")))
     if report.server_log_tail and (report.startup != "ok" or report.error):
         console.print(
             Panel(
@@ -111,3 +114,13 @@ def terminal(report: Report, console: Console | None = None) -> None:
         )
     if report.timings:
         console.print(Text("timings: " + "  ".join(f"{k} {v:.2f}s" for k, v in report.timings.items()), style="dim"))
+
+
+def print_findings(findings: list[Finding], console: Console) -> None:
+    """One finding a line, its message wrapped below: at 80 columns (any pipe) a table would cut rule names and paths."""
+    for f in findings:
+        where = f"{f.path}:{f.line}" if f.path and f.line else (f.path or "(repository)")
+        waived = f.waived is not None
+        console.print(Text(f"  {'~' if waived else '✗'} {f.rule}  {where}", style="dim" if waived else "red"))
+        message = f.message + (f" (waived: {f.waived})" if waived else "")
+        console.print(Padding(Text(message, style="dim" if waived else "", overflow="fold"), (0, 0, 0, 4)))

@@ -42,6 +42,8 @@ class InstallSpec(BaseModel):
     """Shell commands run in order in the app folder; `ro_paths` are host toolchain folders the step must see."""
 
     runtime: str
+    # The runtime's version the app needs ("3.12", "20"): the docker backend picks the image tagged so.
+    version: str | None = None
     commands: list[str]
     env: dict[str, str]
     ro_paths: list[Path] = Field(default_factory=list)
@@ -61,11 +63,14 @@ class PodSpec(BaseModel):
 
     run_id: str = Field(default_factory=lambda: uuid.uuid4().hex[:12], description="Names the pod's processes.")
     runtime: str
+    version: str | None = None  # as InstallSpec.version
     database: Engine = defaults.DATABASE
     start: str = defaults.START
     port: int = defaults.PORTS["python"]
     api_prefix: str = defaults.API_PREFIX
     health_path: str = defaults.HEALTH_PATH
+    # "health": only a 2xx on health_path; "auto": a 404/405 there (no such route) counts as up too.
+    ready: str = "auto"
     suites: list[str] = Field(default_factory=lambda: [defaults.SUITE])
     env: dict[str, str] = Field(default_factory=dict)
     ro_paths: list[Path] = Field(default_factory=list)

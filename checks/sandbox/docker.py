@@ -119,7 +119,7 @@ class DockerBackend(SandboxBackend):
     def install(self, app: Path, work: Path, spec: InstallSpec, on_event: OnEvent | None = None) -> InstallResult:
         self.sweep()
         run = _Run.create(self, work, app)
-        image = self.images.for_runtime(spec.runtime)
+        image = self.images.for_runtime(spec.runtime, spec.version)
         env = {**self._install_env(spec), **{k: os.environ[k] for k in INSTALL_PASSTHROUGH if os.environ.get(k)}}
         t0 = time.monotonic()
         container = None
@@ -375,7 +375,7 @@ class _Pod:
         )
         mem = self.spec.limits.memory_mb
         return self.client.containers.create(
-            self.backend.images.for_runtime(spec.runtime),
+            self.backend.images.for_runtime(spec.runtime, spec.version),
             ["/bin/sh", "-c", waiter],
             user=f"{UID}:{GID}",
             working_dir=WORKSPACE,
@@ -423,6 +423,7 @@ class _Pod:
         runner_spec = {
             "port": spec.port,
             "health_path": spec.health_path,
+            "ready": spec.ready,
             "api_prefix": spec.api_prefix,
             "suites": spec.suites,
             "start_s": spec.limits.start_s,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Mapping
 
 from pydantic import BaseModel
@@ -23,11 +24,16 @@ class SandboxImages(BaseModel):
     postgres: str = "postgres:16"
     runner: str = "decaycheck/suite-runner:0.1.0"
 
-    def for_runtime(self, runtime: str) -> str:
-        """The image an app of `runtime` is installed and started in."""
+    def for_runtime(self, runtime: str, version: str | None = None) -> str:
+        """The image an app of `runtime` is installed and started in; an official image is tagged by
+        `version` ("3.12" -> python:3.12-slim, "20" -> node:20-slim), a local stand-in is what it is."""
         if runtime not in ("python", "node"):
             raise ValueError(f"no sandbox image for runtime {runtime!r}")
-        return getattr(self, runtime)
+        image: str = getattr(self, runtime)
+        official = getattr(OFFICIAL, runtime, None)
+        if version and image == official and re.fullmatch(r"\d+(\.\d+)?", version):
+            return f"{runtime}:{version}-slim"
+        return image
 
     def all(self) -> list[str]:
         return [self.python, self.node, self.postgres, self.runner]

@@ -37,7 +37,9 @@ def wait_for_database_host(host: str = "postgres", budget: float = 60) -> None:
 def main(spec: dict) -> int:
     port = spec["port"]
     wait_for_database_host()
-    status, reason = wait_healthy(f"http://127.0.0.1:{port}{spec['health_path']}", spec["start_s"])
+    status, reason = wait_healthy(
+        f"http://127.0.0.1:{port}{spec['health_path']}", spec["start_s"], strict=spec.get("ready") == "health"
+    )
     emit("startup", status=status, reason=reason)
     if status != "ok":
         return 0

@@ -208,6 +208,7 @@ class LocalBackend(SandboxBackend):
             "start": spec.start,
             "port": spec.port,
             "health_path": spec.health_path,
+            "ready": spec.ready,
             "api_prefix": spec.api_prefix,
             "suites": spec.suites,
             "start_s": spec.limits.start_s,

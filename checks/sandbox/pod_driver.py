@@ -158,7 +158,10 @@ def main(spec_path: str) -> int:
         pump.start()
         emit("app_started")
         status, reason = wait_healthy(
-            f"http://127.0.0.1:{spec['port']}{spec['health_path']}", spec["start_s"], exited=app.poll
+            f"http://127.0.0.1:{spec['port']}{spec['health_path']}",
+            spec["start_s"],
+            exited=app.poll,
+            strict=spec.get("ready") == "health",
         )
         result["timings"]["start"] = round(time.monotonic() - t0, 4)
         result["startup"], result["reason"] = status, reason

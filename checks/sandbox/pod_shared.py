@@ -14,6 +14,7 @@ import sqlite3
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
@@ -27,13 +28,19 @@ def emit(event: str, **data: object) -> None:
     sys.stdout.flush()
 
 
-def wait_healthy(url: str, budget: float, exited: Callable[[], int | None] | None = None) -> tuple[str, str]:
+def wait_healthy(
+    url: str, budget: float, exited: Callable[[], int | None] | None = None, *, strict: bool = False
+) -> tuple[str, str]:
     """Poll with backoff until a 2xx, the app exits (start_failed) or the budget is spent (health_timeout).
 
-    `exited` returns the app's exit code once it has exited; without it (the
-    Docker backend watches the app container itself) only the budget ends the wait.
+    A 404 or 405 means the server answers HTTP but has no such route: unless
+    `strict`, that first answer is readiness (said in the reason) instead of a
+    wait until the budget is spent. `exited` returns the app's exit code once it
+    has exited; without it (the Docker backend watches the app container itself)
+    only the budget ends the wait.
     """
     deadline, delay, last = time.monotonic() + budget, 0.02, "no answer yet"
+    path = urllib.parse.urlsplit(url).path
     while True:
         code = exited() if exited is not None else None
         if code is not None:
@@ -44,6 +51,8 @@ def wait_healthy(url: str, budget: float, exited: Callable[[], int | None] | Non
                     return "ok", ""
                 last = f"health check answered {resp.status}"
         except urllib.error.HTTPError as exc:
+            if exc.code in (404, 405) and not strict:
+                return "ok", f"{path} answered {exc.code}: no health route, the server's first HTTP answer is readiness"
             last = f"health check answered {exc.code}"
         except (urllib.error.URLError, OSError) as exc:
             last = f"health check failed: {getattr(exc, 'reason', exc)}"

@@ -1,0 +1,5 @@
+from django.urls import path
+
+from conduit.articles import views
+
+urlpatterns = [path("api/articles", views.list_articles)]

@@ -1,0 +1,4 @@
+'use strict';
+const { DataTypes } = require('sequelize');
+
+module.exports = (sequelize) => sequelize.define('Article', { slug: DataTypes.STRING });

@@ -1,0 +1,8 @@
+'use strict';
+
+async function tagCounts(sequelize) {
+  const [rows] = await sequelize.query('SELECT name, count(*) FROM tags GROUP BY name');
+  return rows;
+}
+
+module.exports = { tagCounts };

@@ -36,6 +36,7 @@ class AssertionFailure(BaseModel):
         default=None, description="The earlier request whose capture this needed and never got; None when judged."
     )
     unset: list[str] = Field(default_factory=list, description="The variables it needed that were never set.")
+    reproduce: str | None = Field(default=None, description="A command reproducing it (conformance: curl).")
 
 
 class RequestResult(BaseModel):
@@ -69,10 +70,15 @@ class SuiteResult(BaseModel):
     """The outcome of one suite against one server."""
 
     suite: str
+    kind: str = Field(default="builtin", description="builtin, file (decaycheck's format) or postman.")
     base_url: str
     api_prefix: str
     requests: list[RequestResult]
     elapsed_ms: float = 0.0
+    problems: list[str] = Field(
+        default_factory=list,
+        description="What kept the suite from running as written (a script error, no response, a bad collection).",
+    )
 
     @property
     def assertions_passed(self) -> int:
@@ -89,7 +95,8 @@ class SuiteResult(BaseModel):
 
     @property
     def pass_at_1(self) -> bool:
-        return self.assertions_total > 0 and self.assertions_passed == self.assertions_total
+        """Every assertion passed, and nothing kept the suite from running as written."""
+        return self.assertions_total > 0 and self.assertions_passed == self.assertions_total and not self.problems
 
     @property
     def assertions_blocked(self) -> int:
@@ -106,6 +113,8 @@ class SuiteResult(BaseModel):
 
         return {
             "suite": self.suite,
+            "kind": self.kind,
+            "problems": self.problems,
             "base_url": self.base_url,
             "api_prefix": self.api_prefix,
             "assertions_passed": self.assertions_passed,

@@ -3,8 +3,11 @@
 Prints one table row per request, the failed assertions, the totals (A%,
 pass@1) and, for a suite whose assertions name aspects (strict), the score
 per aspect with one line per failing aspect; `--json FILE` writes the suite
-result. Exit codes: 0 every assertion passed, 1 any failed,
-2 bad usage (bad URL, unknown suite).
+result. `--file FILE` runs a suite file in decaycheck's own format
+(docs/suites.md) instead of a built-in one; `decaycheck suite validate FILE`
+checks one without a server, printing every error as `file:line: problem`.
+Exit codes: 0 every assertion passed (validate: the file is valid), 1 any
+failed (validate: errors), 2 bad usage (bad URL, unknown suite, unreadable file).
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ from rich.table import Table
 from checks.render.common import aspect_cell, aspect_lines, blocked_line
 from checks.report import SuiteSummary
 from conduit_suite import SuiteError, SuiteResult, UsageError, run_suite, suite_names
+from conduit_suite.suite import load_suite_file
+from conduit_suite.suite_schema import validate
 
 MAX_FAILURE_LINES = 40
 
@@ -104,24 +109,34 @@ def _brief(value: object, size: int = 100) -> str:
 
 
 def register(app: typer.Typer) -> None:
-    @app.command("suite")
+    group = typer.Typer(no_args_is_help=False, add_completion=False, pretty_exceptions_enable=False)
+
+    @group.callback(invoke_without_command=True)
     def suite(
-        base_url: str = typer.Option(..., "--base-url", help="Server root, e.g. http://127.0.0.1:8080."),
+        ctx: typer.Context,
+        base_url: str | None = typer.Option(None, "--base-url", help="Server root, e.g. http://127.0.0.1:8080."),
         api_prefix: str = typer.Option("/api", "--api-prefix", help="Prefix of the API routes."),
         suite_name: str = typer.Option("compat", "--suite", help="compat or strict."),
+        suite_file: Path | None = typer.Option(None, "--file", help="A suite file in decaycheck's format instead."),
         json_path: Path | None = typer.Option(None, "--json", help="Write the result as JSON here."),
         timeout: float = typer.Option(10.0, "--timeout", help="Seconds per request."),
         deadline: float | None = typer.Option(None, "--deadline", help="Seconds for the whole run."),
     ) -> None:
-        """Run the compat or strict suite against a running server."""
+        """Run the compat or strict suite, or a suite file, against a running server; or `validate FILE`."""
+        if ctx.invoked_subcommand is not None:
+            return
         console = Console()
-        if suite_name not in suite_names():
+        if base_url is None:
+            console.print("[red]error:[/red] --base-url is required (or: decaycheck suite validate FILE)")
+            raise typer.Exit(2)
+        if suite_file is None and suite_name not in suite_names():
             console.print(f"[red]error:[/red] unknown suite {suite_name!r}; known: {', '.join(suite_names())}")
             raise typer.Exit(2)
         try:
-            result = run_suite(suite_name, base_url, api_prefix, timeout=timeout, deadline=deadline)
+            chosen = load_suite_file(suite_file) if suite_file is not None else suite_name
+            result = run_suite(chosen, base_url, api_prefix, timeout=timeout, deadline=deadline)
         except (UsageError, SuiteError) as exc:
-            console.print(f"[red]error:[/red] {exc}")
+            console.print(f"[red]error:[/red] {escape(str(exc))}")
             raise typer.Exit(2) from exc
         console.print(render(result))
         for line in failure_lines(result):
@@ -132,3 +147,23 @@ def register(app: typer.Typer) -> None:
         if json_path is not None:
             json_path.write_text(json.dumps(result.summary(), indent=2))
         raise typer.Exit(0 if result.pass_at_1 else 1)
+
+    @group.command("validate")
+    def validate_command(
+        path: Path = typer.Argument(..., help="The suite file (YAML, docs/suites.md)."),
+    ) -> None:
+        """Check a suite file without a server: every error as file:line: problem."""
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            typer.echo(f"{path}: cannot read: {exc}", err=True)
+            raise typer.Exit(2) from exc
+        errors = validate(text, source=str(path))
+        for error in errors:
+            typer.echo(str(error))
+        if errors:
+            raise typer.Exit(1)
+        suite = load_suite_file(path)
+        typer.echo(f"{path}: valid ({len(suite.requests)} requests, {suite.assertion_count} assertions)")
+
+    app.add_typer(group, name="suite", help="Run a behavioural suite against a running server; validate a suite file.")

@@ -66,6 +66,9 @@ class PodSpec(BaseModel):
     api_prefix: str = "/api"
     health_path: str = "/api/health-check"
     suites: list[str] = Field(default_factory=lambda: ["compat"])
+    suite_plans: dict[str, str] = Field(
+        default_factory=dict, description="Suite id -> SuitePlan JSON, for suites beyond the built-in ones."
+    )
     env: dict[str, str] = Field(default_factory=dict)
     ro_paths: list[Path] = Field(default_factory=list)
     frozen_dirs: list[str] = Field(

@@ -418,6 +418,7 @@ class _Pod:
             "health_path": spec.health_path,
             "api_prefix": spec.api_prefix,
             "suites": spec.suites,
+            "suite_plans": spec.suite_plans,
             "start_s": spec.limits.start_s,
             "suite_s": spec.limits.suite_s,
             "workspace": WORKSPACE,

@@ -210,6 +210,7 @@ class LocalBackend(SandboxBackend):
             "health_path": spec.health_path,
             "api_prefix": spec.api_prefix,
             "suites": spec.suites,
+            "suite_plans": spec.suite_plans,
             "start_s": spec.limits.start_s,
             "suite_s": spec.limits.suite_s,
             "log_bytes": spec.limits.log_bytes,

@@ -16,13 +16,15 @@ from pathlib import Path
 
 import pytest
 
-from checks import newman
+from checks import gate, newman
 from checks import suites as suites_mod
-from checks.config import ConfigError, parse, resolve
+from checks.config import ConfigError, GateConfig, parse, resolve
+from checks.render.markdown import markdown
+from checks.report import Report
 from conduit_suite.assertions import KINDS
 from conduit_suite.plan import SuitePlan, run_plan
 from conduit_suite.postman import check_collection, map_report
-from conduit_suite.result import SuiteResult
+from conduit_suite.result import RequestResult, SuiteResult
 from conduit_suite.suite import SuiteError, parse_suite_text
 from conduit_suite.suite_schema import suite_schema, validate
 from tests.support.servers import running_app
@@ -303,3 +305,72 @@ def test_map_report_counts_nothing_newman_skipped() -> None:
     }
     result = map_report(report, SuiteResult(suite="p", base_url="http://h", api_prefix="/api", requests=[]))
     assert (result.assertions_total, result.problems, result.requests[0].path) == (1, [], "/api/x")
+
+
+def _result(suite: str, kind: str, passed: int, total: int, problems: list[str] | None = None) -> SuiteResult:
+    request = RequestResult(
+        name="r", operation="GET /x", method="GET", path="/api/x", status=200, passed=passed, total=total
+    )
+    return SuiteResult(
+        suite=suite, kind=kind, base_url="http://h", api_prefix="/api", requests=[request], problems=problems or []
+    )
+
+
+def test_a_and_pass_at_1_per_suite_and_in_total_with_conformance_apart() -> None:
+    report = Report(startup="ok").with_suites(
+        [
+            _result("openapi:docs/openapi.yml", "openapi", 3, 5),
+            _result("compat", "builtin", 290, 290),
+            _result("file:api/suite.yml", "file", 9, 10),
+        ]
+    )
+    assert (report.suite, report.assertions_passed, report.assertions_total) == ("compat", 290, 290)
+    assert report.total.model_dump() == {
+        "suites": ["compat", "file:api/suite.yml"],
+        "assertions_passed": 299,
+        "assertions_total": 300,
+        "assert_pct": 99.67,
+        "pass_at_1": False,
+    }
+    assert report.conformance is not None and (
+        report.conformance.assertions_passed,
+        report.conformance.assertions_total,
+    ) == (3, 5)
+    assert [(s.suite, s.kind, s.assert_pct) for s in report.suites][1:] == [
+        ("compat", "builtin", 100.0),
+        ("file:api/suite.yml", "file", 90.0),
+    ]
+
+
+def test_the_gate_counts_the_suites_it_names_and_says_which() -> None:
+    report = Report(startup="ok").with_suites(
+        [
+            _result("compat", "builtin", 290, 290),
+            _result("file:api/suite.yml", "file", 9, 10),
+            _result("openapi:docs/openapi.yml", "openapi", 3, 5),
+        ]
+    )
+    assert gate.decide(GateConfig(), report) == (
+        False,
+        "pass@1 required: file:api/suite.yml: 1 of 10 assertions failed",
+    )
+    assert gate.decide(GateConfig(suites=["compat"]), report) == (True, "met: pass@1 over compat")
+    assert gate.decide(GateConfig(suites=["compat"], conformance=True), report) == (
+        False,
+        "conformance required: openapi:docs/openapi.yml: 2 of 5 checks failed",
+    )
+    assert gate.decide(GateConfig(min_assert_pct=85), report) == (
+        True,
+        "met: A% ≥ 85 over compat, file:api/suite.yml",
+    )
+    broken = Report(startup="ok").with_suites(
+        [
+            _result("compat", "builtin", 290, 290),
+            _result("postman:c.json", "postman", 4, 4, ["r: test script error: x"]),
+        ]
+    )
+    assert gate.decide(GateConfig(), broken) == (
+        False,
+        "pass@1 required: postman:c.json did not run as written: r: test script error: x",
+    )
+    assert broken.suites[1].pass_at_1 is False and "1 problem(s)" in markdown(broken)

@@ -70,7 +70,9 @@ def failure_lines(report: Report) -> list[str]:
     lines = []
     for r in report.requests:
         for f in r.failures:
-            lines.append(f"`{r.method} {r.path}` ({r.name}): {f.assertion}{outcome(f)}")
+            lines.append(
+                f"`{r.method} {short(r.path, 200)}` ({short(r.name, 120)}): {short(f.assertion, 200)}{outcome(f)}"
+            )
     return lines
 
 
@@ -191,6 +193,26 @@ def short(value: object, limit: int = 60) -> str:
 
 
 def suite_score(s: SuiteSummary) -> str:
+    if s.behavioural:
+        text = f"A% {s.assert_pct:.2f} ({s.assertions_passed}/{s.assertions_total}), pass@1 {'yes' if s.pass_at_1 else 'no'}"
+    else:
+        text = f"conformance {s.assertions_passed}/{s.assertions_total} checks passed (not part of A%)"
+    if s.problems:
+        text += f"; {len(s.problems)} problem(s), first: {short(s.problems[0], 120)}"
+    return text
+
+
+def total_line(report: Report) -> str | None:
+    """A% and pass@1 over every behavioural suite, when there are several."""
+    t = report.total
+    if len(t.suites) < 2:
+        return None
     return (
-        f"A% {s.assert_pct:.2f} ({s.assertions_passed}/{s.assertions_total}), pass@1 {'yes' if s.pass_at_1 else 'no'}"
+        f"total over {len(t.suites)} suites: A% {t.assert_pct:.2f} ({t.assertions_passed}/{t.assertions_total}), "
+        f"pass@1 {'yes' if t.pass_at_1 else 'no'}"
     )
+
+
+def other_suites(report: Report) -> list[SuiteSummary]:
+    """Every suite but the headline one, in the order they ran."""
+    return [s for s in report.suites if s.suite != report.suite]

@@ -16,9 +16,11 @@ from checks.render.common import (
     failing_operations,
     failing_requests,
     failure_lines,
+    other_suites,
     scored_suites,
     suite_score,
     title,
+    total_line,
 )
 from checks.report import Report
 
@@ -32,8 +34,11 @@ def terminal(report: Report, console: Console | None = None) -> None:
         parts.append(Text(f"Gate {'passed' if report.gate_passed else 'failed'}: {report.gate.get('reason', '')}"))
     declared = ", ".join(f"{k}={v}" for k, v in report.constraints.items()) or "none declared"
     parts.append(Text(f"startup {report.startup} · suite {report.suite} · constraints {declared}", style="dim"))
-    for suite in report.suites[1:]:
+    for suite in other_suites(report):
         parts.append(Text(f"suite {suite.suite}: {suite_score(suite)}", style="green" if suite.pass_at_1 else "yellow"))
+    total = total_line(report)
+    if total:
+        parts.append(Text(total, style="bold"))
     if report.startup_detail:
         parts.append(Text(f"startup {report.startup}: {report.startup_detail}", style="yellow"))
     console.print(Panel(Group(*parts), title="decaycheck", border_style=style))

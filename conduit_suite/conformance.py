@@ -97,7 +97,7 @@ def _exercise(operation: Any, base: str, api_path: str, plan: SuitePlan, ends_at
         if time.monotonic() >= ends_at:
             state["late"] = True
             return
-        curl = case.as_curl_command(base_url=base)
+        curl = _clean(case.as_curl_command(base_url=base))
         try:
             response = case.call(base_url=base, timeout=REQUEST_TIMEOUT_S)
         except Exception as exc:
@@ -155,9 +155,14 @@ def _failure_text(exc: BaseException) -> str:
     for failure in getattr(exc, "exceptions", None) or (exc,):
         title, message = getattr(failure, "title", ""), getattr(failure, "message", "")
         parts.append(f"{title}: {message}" if title and message else str(title or message or failure))
-    return " ".join("; ".join(parts).split())[:MESSAGE_CHARS]
+    return _clean(" ".join("; ".join(parts).split()))[:MESSAGE_CHARS]
 
 
 def _brief(exc: BaseException) -> str:
     text = " ".join(str(exc).split())
-    return (text or type(exc).__name__)[:MESSAGE_CHARS]
+    return _clean(text or type(exc).__name__)[:MESSAGE_CHARS]
+
+
+def _clean(text: str) -> str:
+    """Generated data may hold lone surrogates, which no UTF-8 report can carry."""
+    return text.encode("utf-8", "replace").decode("utf-8")

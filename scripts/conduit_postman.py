@@ -22,7 +22,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from conduit_suite.suite import AssertionSpec, RequestSpec, Suite, load_suite, path_params  # noqa: E402
+from conduit_suite.suite import AssertionSpec, RequestSpec, Suite, load_suite, path_params
 
 TARGET = Path(__file__).resolve().parents[1] / "conduit_suite" / "data" / "conduit.postman_collection.json"
 SCHEMA = "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"

@@ -83,27 +83,27 @@ class AppConfig(_Strict):
         return value.rstrip("/") if value != "/" else ""
 
 
-class FileSuite(_Strict):
+class _WithVariables(_Strict):
+    variables: dict[str, str] = Field(default_factory=dict, description="{api}: the API root URL; {unique}: a token.")
+
+    _strings = field_validator("variables", mode="before")(_as_strings)
+
+
+class FileSuite(_WithVariables):
     """A suite in decaycheck's own format (docs/suites.md), a path from the repository root."""
 
     file: str = Field(min_length=1)
-    variables: dict[str, str] = Field(default_factory=dict)
-
-    _strings = field_validator("variables", mode="before")(_as_strings)
 
     @property
     def id(self) -> str:
         return f"file:{self.file}"
 
 
-class PostmanSuite(_Strict):
+class PostmanSuite(_WithVariables):
     """A Postman v2.1 collection, run by newman in the pod; `environment` an optional Postman environment."""
 
     postman: str = Field(min_length=1)
     environment: str | None = None
-    variables: dict[str, str] = Field(default_factory=dict)
-
-    _strings = field_validator("variables", mode="before")(_as_strings)
 
     @property
     def id(self) -> str:

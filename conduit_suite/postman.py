@@ -71,21 +71,23 @@ def _count(items: list[Any], source: str, where: str, depth: int) -> int:
     return total
 
 
-def load_collection(text: str, source: str) -> dict[str, Any]:
-    """A collection file's JSON, checked; SuiteError with file:line when it does not parse."""
+def _json(text: str, source: str) -> Any:
     try:
-        data = json.loads(text)
+        return json.loads(text)
     except json.JSONDecodeError as exc:
         raise SuiteError(f"not JSON: {exc.msg}", file=source, line=exc.lineno) from None
+
+
+def load_collection(text: str, source: str) -> dict[str, Any]:
+    """A collection file's JSON, checked; SuiteError with file:line when it does not parse."""
+    data = _json(text, source)
     check_collection(data, source)
     return data
 
 
 def load_environment(text: str, source: str) -> dict[str, Any]:
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise SuiteError(f"not JSON: {exc.msg}", file=source, line=exc.lineno) from None
+    """A Postman environment file's JSON; SuiteError with file:line when it does not parse."""
+    data = _json(text, source)
     if not isinstance(data, dict) or not isinstance(data.get("values", []), list):
         raise SuiteError("a Postman environment is an object with a 'values' list", file=source)
     return data

@@ -500,14 +500,16 @@ def _parse_assertion(
     checks = str(item.get("operation", operation))
     if operations is not None and checks not in operations:
         raise SuiteError(f"{where}: assertion names unknown operation {checks!r}")
-    if operations is None:
-        return _own_assertion(item, kind, args, checks, where)
+    if operations is None and kind == "schema":
+        raise SuiteError(f"{where}: 'schema' assertions check the Conduit contract's components (built-in suites)")
     text = str(item["text"]) if "text" in item else spec.text(*args)
     aspect, cites = item.get("aspect"), item.get("cites")
     if aspect is not None and aspect not in ASPECT_NAMES:
         raise SuiteError(f"{where}: assertion {text!r}: unknown aspect {aspect!r}; known: {', '.join(ASPECT_NAMES)}")
     citation = None
-    if cites is not None:
+    if cites is not None and operations is None:  # a repository's suite: no contract to resolve it in
+        cites = str(cites)
+    elif cites is not None:
         try:
             citation = cite(str(cites), checks)
         except CitationError as exc:
@@ -516,7 +518,7 @@ def _parse_assertion(
             raise SuiteError(
                 f"{where}: assertion {text!r} cites {citation.ref}, a rule beyond the spec: its aspect is {BEYOND_SPEC}"
             )
-    if aspect == BEYOND_SPEC and (citation is None or not citation.beyond_spec):
+    if operations is not None and aspect == BEYOND_SPEC and (citation is None or not citation.beyond_spec):
         raise SuiteError(f"{where}: assertion {text!r} is {BEYOND_SPEC}: it cites a rule marked beyond the spec")
     uses = tuple(dict.fromkeys(variables_in(list(args))))
     return AssertionSpec(
@@ -526,28 +528,7 @@ def _parse_assertion(
         operation=checks,
         templated=bool(uses),
         aspect=aspect,
-        cites=citation.ref if citation else None,
-        uses=uses,
-    )
-
-
-def _own_assertion(item: dict[str, Any], kind: str, args: tuple[Any, ...], checks: str, where: str) -> AssertionSpec:
-    """An assertion of a repository's suite: no Conduit contract, so `cites` is kept as written."""
-    if kind == "schema":
-        raise SuiteError(f"{where}: 'schema' assertions check the Conduit contract's components (built-in suites)")
-    text = str(item["text"]) if "text" in item else KINDS[kind].text(*args)
-    aspect, cites = item.get("aspect"), item.get("cites")
-    if aspect is not None and aspect not in ASPECT_NAMES:
-        raise SuiteError(f"{where}: assertion {text!r}: unknown aspect {aspect!r}; known: {', '.join(ASPECT_NAMES)}")
-    uses = tuple(dict.fromkeys(variables_in(list(args))))
-    return AssertionSpec(
-        kind=kind,
-        args=args,
-        text=text,
-        operation=checks,
-        templated=bool(uses),
-        aspect=aspect,
-        cites=str(cites) if cites is not None else None,
+        cites=citation.ref if citation else cites,
         uses=uses,
     )
 

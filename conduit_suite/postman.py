@@ -76,6 +76,8 @@ def _json(text: str, source: str) -> Any:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise SuiteError(f"not JSON: {exc.msg}", file=source, line=exc.lineno) from None
+    except RecursionError:
+        raise SuiteError("the JSON nests too deeply", file=source) from None
 
 
 def load_collection(text: str, source: str) -> dict[str, Any]:

@@ -206,10 +206,19 @@ def load_suite_file(path: Path, *, display: str | None = None, provided: tuple[s
 def parse_suite_text(
     text: str, *, source: str = "suite.yml", provided: tuple[str, ...] = (), contract: bool = False
 ) -> Suite:
-    """A repository's suite from its YAML text (`source` names it in errors); `contract` as in `parse_suite`."""
+    """A repository's suite from its YAML text (`source` names it in errors); `contract` as in `parse_suite`.
+
+    Anchors and aliases are refused: a few lines of them can stand for more data than any suite needs."""
     loader = _LineLoader(text)
     try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.AliasEvent):
+                raise SuiteError(
+                    "YAML aliases (*name) are not allowed in a suite", file=source, line=event.start_mark.line + 1
+                )
         data = loader.get_single_data()
+    except RecursionError:
+        raise SuiteError("the suite nests too deeply", file=source) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = " ".join(p for p in (exc.context, exc.problem) if p) or "invalid YAML"

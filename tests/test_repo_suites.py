@@ -374,3 +374,28 @@ def test_the_gate_counts_the_suites_it_names_and_says_which() -> None:
         "pass@1 required: postman:c.json did not run as written: r: test script error: x",
     )
     assert broken.suites[1].pass_at_1 is False and "1 problem(s)" in markdown(broken)
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ('a: &x ["{{RUN}}", "{{RUN}}"]\nb: &y [*x, *x, *x]\nrequests: []\n', "suite.yml:2: YAML aliases"),
+        ("requests:\n" + "  " * 3 + "[" * 1500 + "]" * 1500 + "\n", "suite.yml"),
+        ("requests: [1]\n", "suite.yml:1: request 1 is not a mapping"),
+        ("- 1\n", "suite.yml:1: a suite is a mapping with a 'requests' list"),
+    ],
+    ids=["aliases", "deep", "not-a-mapping", "a-list"],
+)
+def test_hostile_suite_files_get_a_clear_error(text: str, says: str) -> None:
+    with pytest.raises(SuiteError) as caught:
+        parse_suite_text(text, source="suite.yml")
+    assert str(caught.value).startswith(says), str(caught.value)
+
+
+def test_a_collection_nested_beyond_reason_is_a_clear_error() -> None:
+    from conduit_suite.postman import load_collection
+
+    with pytest.raises(SuiteError, match="c.json: the JSON nests too deeply"):
+        load_collection("[" * 100000 + "]" * 100000, "c.json")
+    with pytest.raises(SuiteError, match=r"c.json: item\[0\].item\[0\]"):
+        load_collection(json.dumps({"info": {"schema": "v2.1.0"}, "item": [{"item": [7]}]}), "c.json")

@@ -24,7 +24,7 @@ from checks.report import Report
 from conduit_suite.assertions import KINDS
 from conduit_suite.plan import SuitePlan, run_plan
 from conduit_suite.postman import check_collection, map_report
-from conduit_suite.result import RequestResult, SuiteResult
+from conduit_suite.result import AssertionFailure, RequestResult, SuiteResult
 from conduit_suite.suite import SuiteError, parse_suite_text
 from conduit_suite.suite_schema import suite_schema, validate
 from tests.support.servers import running_app
@@ -399,3 +399,34 @@ def test_a_collection_nested_beyond_reason_is_a_clear_error() -> None:
         load_collection("[" * 100000 + "]" * 100000, "c.json")
     with pytest.raises(SuiteError, match=r"c.json: item\[0\].item\[0\]"):
         load_collection(json.dumps({"info": {"schema": "v2.1.0"}, "item": [{"item": [7]}]}), "c.json")
+
+
+def test_the_details_carry_problems_and_reproductions() -> None:
+    from checks.render.checkrun import text_of
+
+    conformance = _result("openapi:docs/openapi.yml", "openapi", 3, 4)
+    conformance.requests[0].failures = [
+        AssertionFailure(
+            id="GET /x: no server error (5xx)",
+            assertion="no server error (5xx)",
+            operation="GET /x",
+            actual="Server error",
+            kind="not_a_server_error",
+            reproduce="curl -X GET http://127.0.0.1:8080/api/x?q=`rm`",
+        )
+    ]
+    report = Report(startup="ok").with_suites(
+        [
+            _result("postman:c.json", "postman", 4, 4, ["r: test script error: ReferenceError: x is not defined"]),
+            conformance,
+        ]
+    )
+    details = text_of(report)
+    assert (
+        "### postman:c.json did not run as written\n\n- r: test script error: ReferenceError: x is not defined"
+        in details
+    )
+    assert (
+        "  - no server error (5xx) — `Server error`\n    reproduce: `curl -X GET http://127.0.0.1:8080/api/x?q='rm'`"
+        in details
+    )

@@ -140,7 +140,14 @@ def text_of(report: Report) -> str:
             )
             for failure in r.failures[:20]:
                 out.append(f"  - {short(failure.assertion, 200)}{outcome(failure)}")
+                if failure.reproduce:
+                    out.append(f"    reproduce: `{short(failure.reproduce, 400)}`")
         out.append("")
+    for summary in report.suites:
+        if summary.problems:
+            out.append(f"### {short(summary.suite, 120)} did not run as written\n")
+            out += [f"- {short(problem, 300)}" for problem in summary.problems[:20]]
+            out.append("")
     for summary in scored_suites(report):
         if summary.deviations or summary.blocked:
             out.append(f"### Suite {summary.suite}: deviations by aspect\n")

@@ -112,7 +112,7 @@ def _evaluate(
 ) -> None:
     cfg = resolved.config
     report.constraints = resolved.constraints.declared()
-    report.suite = plans[0].id
+    report.suite = next((p.id for p in plans if p.kind != "openapi"), plans[0].id)
     say(
         f"config: {resolved.source or 'defaults'}; {resolved.runtime} app in {cfg.app.path}, "
         f"{resolved.database}, suites {', '.join(p.id for p in plans)}"

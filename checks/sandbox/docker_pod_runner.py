@@ -41,7 +41,7 @@ def main(spec: dict) -> int:
     plans = spec.get("suite_plans") or {}
     for index, suite in enumerate(spec["suites"]):
         target = Path("/tmp") / f"suite-{index}.json"
-        argv = ["--plan", "-"] if suite in plans else []
+        plan_args = ["--plan", "-"] if suite in plans else []
         argv = [
             sys.executable,
             "-m",
@@ -54,7 +54,7 @@ def main(spec: dict) -> int:
             suite,
             "--json",
             str(target),
-            *argv,
+            *plan_args,
         ]
         try:
             res = subprocess.run(

@@ -232,8 +232,7 @@ def parse_suite_text(
             data, default_name=Path(source).stem, contract=contract, provided=provided, lines=loader.lines
         )
     except SuiteError as exc:
-        exc.file = source
-        raise SuiteError(exc.message, file=source, line=exc.line if exc.line else 1) from None
+        raise SuiteError(exc.message, file=source, line=exc.line or 1) from None
     except RecursionError:
         raise SuiteError("the suite nests too deeply", file=source) from None
 

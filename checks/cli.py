@@ -78,9 +78,12 @@ def _evaluation_commands(commands: Commands) -> None:
     suite = command(
         commands,
         "suite",
-        "Run the compat or strict suite against a running server.",
+        "Run the compat or strict suite, or a suite file, against a running server; or validate a suite file.",
     )
-    suite.add_argument("--base-url", required=True, help="Server root, e.g. http://127.0.0.1:8080.")
+    suite.add_argument("action", nargs="?", choices=["validate"], help="validate FILE: check a suite file, no server.")
+    suite.add_argument("file", nargs="?", type=Path, help="The suite file to validate (YAML, docs/suites.md).")
+    suite.add_argument("--base-url", help="Server root, e.g. http://127.0.0.1:8080.")
+    suite.add_argument("--file", dest="suite_file", type=Path, help="A suite file in decaycheck's format instead.")
     suite.add_argument("--api-prefix", default="/api", help="Prefix of the API routes (default /api).")
     suite.add_argument("--suite", dest="suite_name", default="compat", help="compat (default) or strict.")
     suite.add_argument("--json", dest="json_path", type=Path, help="Write the result as JSON here.")

@@ -12,14 +12,15 @@ import fnmatch
 import json
 import tomllib
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import Annotated, Any, Literal, get_args
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, ValidationError, field_validator
 
 from checks import defaults
 from checks.sandbox.base import Limits
 from conduit_suite.aspects import ASPECT_NAMES
+from conduit_suite.yaml_lines import line_of
 from verifiers.constraints import (
     NODE_FRAMEWORKS,
     Architecture,
@@ -82,6 +83,16 @@ class ConstraintsConfig(_Strict):
     orm: Orm | None = None
 
 
+def _as_strings(cls: Any, value: Any) -> Any:
+    """YAML reads `PORT: 8080` as an int; environment values and variables are strings."""
+    if isinstance(value, dict):
+        return {
+            k: (str(v).lower() if isinstance(v, bool) else str(v)) if isinstance(v, (int, float, bool)) else v
+            for k, v in value.items()
+        }
+    return value
+
+
 class AppConfig(_Strict):
     path: str = "."
     runtime: Runtime | None = None
@@ -104,16 +115,7 @@ class AppConfig(_Strict):
     )
     env: dict[str, str] = Field(default_factory=dict)
 
-    @field_validator("env", mode="before")
-    @classmethod
-    def _scalars_as_strings(cls, value: Any) -> Any:
-        """YAML reads `PORT: 8080` as an int; environment values are strings."""
-        if isinstance(value, dict):
-            return {
-                k: (str(v).lower() if isinstance(v, bool) else str(v)) if isinstance(v, (int, float, bool)) else v
-                for k, v in value.items()
-            }
-        return value
+    _strings = field_validator("env", mode="before")(_as_strings)
 
     @field_validator("python", "node", mode="before")
     @classmethod
@@ -133,12 +135,86 @@ class AppConfig(_Strict):
         return value.rstrip("/") if value != "/" else ""
 
 
+class _WithVariables(_Strict):
+    variables: dict[str, str] = Field(default_factory=dict, description="{api}: the API root URL; {unique}: a token.")
+
+    _strings = field_validator("variables", mode="before")(_as_strings)
+
+
+class FileSuite(_WithVariables):
+    """A suite in decaycheck's own format (docs/suites.md), a path from the repository root."""
+
+    file: str = Field(min_length=1)
+
+    @property
+    def id(self) -> str:
+        return f"file:{self.file}"
+
+
+class PostmanSuite(_WithVariables):
+    """A Postman v2.1 collection, run by newman in the pod; `environment` an optional Postman environment."""
+
+    postman: str = Field(min_length=1)
+    environment: str | None = None
+
+    @property
+    def id(self) -> str:
+        return f"postman:{self.postman}"
+
+
+class OpenAPISuite(_Strict):
+    """Conformance to the repository's OpenAPI document (schemathesis); its own score, never part of A%."""
+
+    openapi: str = Field(min_length=1)
+    max_examples: int = Field(default=10, ge=1, le=1000, description="Examples per operation.")
+    time_s: float = Field(default=30, gt=0, description="The conformance run's budget, well under suite_s.")
+    seed: int = Field(default=0, description="Reruns with the same seed send the same requests.")
+
+    @property
+    def id(self) -> str:
+        return f"openapi:{self.openapi}"
+
+
+def _suite_kind(value: Any) -> str | None:
+    if isinstance(value, str):
+        return "name"
+    if isinstance(value, dict):
+        return next((k for k in ("file", "postman", "openapi") if k in value), None)
+    if isinstance(value, BaseModel):
+        return next(k for k in ("file", "postman", "openapi") if hasattr(value, k))
+    return None
+
+
+SuiteEntry = Annotated[
+    Annotated[SuiteName, Tag("name")]
+    | Annotated[FileSuite, Tag("file")]
+    | Annotated[PostmanSuite, Tag("postman")]
+    | Annotated[OpenAPISuite, Tag("openapi")],
+    Discriminator(
+        _suite_kind,
+        custom_error_type="suite_kind",
+        custom_error_message="a suite is compat, strict, or a mapping with file:, postman: or openapi:",
+    ),
+]
+
+
+def suite_id(entry: str | FileSuite | PostmanSuite | OpenAPISuite) -> str:
+    """The suite's name in reports and in `gate: {suites: [...]}`."""
+    return entry if isinstance(entry, str) else entry.id
+
+
 class GateConfig(_Strict):
     mode: Literal["blocking", "informational"] = Field(
         default="blocking", description="informational: the check reports but concludes neutral."
     )
     pass_at_1: bool | None = None
     min_assert_pct: float | None = Field(default=None, ge=0, le=100)
+    suites: list[str] | None = Field(
+        default=None,
+        min_length=1,
+        description="The suites that count (ids as in reports); None: every behavioural one.",
+    )
+    conformance: bool = Field(default=False, description="Also require every OpenAPI conformance check to pass.")
     strict_aspects: list[str] | None = Field(
         default=None,
         min_length=1,
@@ -229,7 +305,7 @@ class RepoConfig(_Strict):
     )
     constraints: ConstraintsConfig = Field(default_factory=ConstraintsConfig)
     app: AppConfig = Field(default_factory=AppConfig)
-    suites: list[SuiteName] = Field(default_factory=_default_suites, min_length=1)
+    suites: list[SuiteEntry] = Field(default_factory=lambda: list[SuiteEntry](_default_suites()), min_length=1)
     gate: GateConfig = Field(default_factory=GateConfig)
     annotations: AnnotationsConfig = Field(default_factory=AnnotationsConfig)
     apps: list[AppEntry] = Field(default_factory=list)
@@ -253,6 +329,9 @@ class RepoConfig(_Strict):
 
     def app_named(self, name: str) -> AppEntry | None:
         return next((a for a in self.apps if a.name == name), None)
+
+    def suite_ids(self) -> list[str]:
+        return [suite_id(s) for s in self.suites]
 
     def declared_constraints(self) -> Constraints:
         """`level` expands through the study's ladder; explicit keys override it."""
@@ -393,10 +472,12 @@ def _data(text: str, name: str) -> dict[str, Any]:
 
 def _validated(data: dict[str, Any], text: str, name: str) -> RepoConfig:
     try:
-        return RepoConfig.model_validate(data)
+        cfg = RepoConfig.model_validate(data)
     except ValidationError as exc:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
         raise _config_error(_telling(exc.errors())[0], root, name) from None
+    _check_suites(cfg, yaml.compose(text, Loader=yaml.SafeLoader), name)
+    return cfg
 
 
 def _telling(errs: list[Any]) -> list[Any]:
@@ -412,13 +493,33 @@ def _telling(errs: list[Any]) -> list[Any]:
     return list(best.values())
 
 
+def _check_suites(cfg: RepoConfig, root: yaml.Node | None, name: str) -> None:
+    """What one key's validation cannot see: suites listed twice, gate suites that are not configured."""
+    ids = cfg.suite_ids()
+    for index, entry in enumerate(ids):
+        if entry in ids[:index]:
+            raise ConfigError(name, line_of(root, ("suites", index)), f"suites.{index}", f"{entry} is listed twice")
+    for index, entry in enumerate(cfg.gate.suites or []):
+        if entry not in ids:
+            raise ConfigError(
+                name,
+                line_of(root, ("gate", "suites", index)),
+                "gate.suites",
+                f"{entry!r} is not a configured suite; configured: {', '.join(ids)}",
+            )
+    if cfg.gate.conformance and not any(isinstance(s, OpenAPISuite) for s in cfg.suites):
+        raise ConfigError(name, line_of(root, ("gate", "conformance")), "gate.conformance", "needs an 'openapi:' suite")
+
+
 def _config_error(err: Any, root: yaml.Node | None, name: str) -> ConfigError:
     loc = tuple(p for p in err["loc"] if not _union_branch(p))
+    if loc[:1] == ("suites",) and len(loc) > 2 and loc[2] in ("name", "file", "postman", "openapi"):
+        loc = loc[:2] + loc[3:]  # the entry's kind tag is no key of the file
     key = ".".join(str(p) for p in loc) or None
     problem = "unknown key" if err["type"] == "extra_forbidden" else err["msg"]
     if err["type"] == "literal_error" and "expected" in err.get("ctx", {}):
         problem = f"got {err['input']!r}, expected {err['ctx']['expected']}"
-    return ConfigError(name, _line_of(root, loc), key, problem)
+    return ConfigError(name, line_of(root, loc), key, problem)
 
 
 def _deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
@@ -526,22 +627,3 @@ def _display(path: Path, repo: Path) -> str:
         return str(path.resolve().relative_to(repo.resolve()))
     except ValueError:
         return str(path)
-
-
-def _line_of(node: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
-    """The 1-based line of the deepest node along `loc` (a mapping key's own line for keys)."""
-    line = node.start_mark.line + 1 if node is not None else None
-    for part in loc:
-        if isinstance(node, yaml.MappingNode):
-            for key_node, value_node in node.value:
-                if key_node.value == str(part):
-                    line, node = key_node.start_mark.line + 1, value_node
-                    break
-            else:
-                return line
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
-            node = node.value[part]
-            line = node.start_mark.line + 1
-        else:
-            return line
-    return line

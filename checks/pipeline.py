@@ -22,12 +22,14 @@ from pathlib import Path
 
 import verifiers
 from checks import config as config_mod
-from checks import gate, runtimes
+from checks import gate, newman, runtimes
+from checks import suites as suites_mod
 from checks.diagnosis import DiagnosisInput, diagnose
 from checks.render.annotations import build_annotations
 from checks.report import ConfigSource, Report
 from checks.sandbox import InstallSpec, PodSpec, SandboxBackend, SandboxUnavailable, get_backend
 from checks.workspace import Workspace
+from conduit_suite.plan import SuitePlan
 from conduit_suite.result import SuiteResult
 from verifiers.runtime import RuntimeEvidence
 
@@ -99,16 +101,17 @@ def evaluate(
         with clock.phase("config"):
             try:
                 resolved = config_mod.resolve(repo, config_file, base=base, app=app)
+                resolved.config.suites += [s for s in add_suites if s not in resolved.config.suites]
+                plans = suites_mod.plans(repo, resolved)
             except config_mod.ConfigError as exc:
                 report.config_error = str(exc)
                 say(f"config error: {exc}")
                 return report
         cfg = resolved.config
-        cfg.suites += [s for s in add_suites if s not in cfg.suites]
         report.config_sources = [ConfigSource(key=k, value=v, source=s) for k, v, s in resolved.sources]
         report.annotations_max = cfg.annotations.max
         report.annotation_levels = list(cfg.annotations.levels)
-        _evaluate(repo, resolved, report, clock, say, sandbox, keep_workspace)
+        _evaluate(repo, resolved, plans, report, clock, say, sandbox, keep_workspace)
     except _Cancelled as cancelled:
         raise cancelled.original from None
     except Exception as exc:  # the report must say what went wrong, never a traceback on the caller
@@ -124,6 +127,7 @@ def evaluate(
 def _evaluate(
     repo: Path,
     resolved: config_mod.Resolved,
+    plans: list[SuitePlan],
     report: Report,
     clock: _Clock,
     say: Progress,
@@ -132,16 +136,23 @@ def _evaluate(
 ) -> None:
     cfg = resolved.config
     report.constraints = resolved.constraints.declared()
-    report.suite = cfg.suites[0]
+    report.suite = next((p.id for p in plans if p.kind != "openapi"), plans[0].id)
     say(
         f"config: {resolved.source or 'defaults'}; {resolved.runtime} app in {cfg.app.path}, "
-        f"{resolved.database}, suites {', '.join(cfg.suites)}"
+        f"{resolved.database}, suites {', '.join(p.id for p in plans)}"
     )
+    tool_paths: list[Path] = []
     try:
         backend = sandbox if isinstance(sandbox, SandboxBackend) else get_backend(sandbox)
         backend.check()
         runtimes.check_host(resolved.runtime, resolved.app_dir)
-    except (SandboxUnavailable, runtimes.RuntimeUnavailable) as exc:
+        if any(p.kind == "postman" for p in plans):
+            runner = newman.ensure()
+            tool_paths.extend(runner.folders)
+            for planned in plans:
+                if planned.kind == "postman":
+                    planned.newman = runner.argv()
+    except (SandboxUnavailable, runtimes.RuntimeUnavailable, newman.NewmanUnavailable) as exc:
         report.error = str(exc)
         return
     profile = runtimes.PROFILES[resolved.runtime]
@@ -215,9 +226,10 @@ def _evaluate(
                 api_prefix=cfg.app.api_prefix,
                 health_path=cfg.app.health_path,
                 ready=cfg.app.ready,
-                suites=list(cfg.suites),
+                suites=[p.id for p in plans],
+                suite_plans={p.id: p.model_dump_json() for p in plans if p.kind != "builtin"},
                 env=plan.env,
-                ro_paths=plan.ro_paths,
+                ro_paths=[*plan.ro_paths, *tool_paths],
                 frozen_dirs=list(profile.frozen_dirs),
                 cache_dirs=list(profile.run_cache_dirs),
                 limits=limits,

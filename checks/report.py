@@ -32,6 +32,9 @@ class Annotation(BaseModel):
     message: str
 
 
+BEHAVIOURAL = ("builtin", "file", "postman")  # suite kinds that make A%; `openapi` conformance is scored apart
+
+
 class ConfigSource(BaseModel):
     """One key of the merged config and where its value came from (the repository's file, the org's, a default)."""
 
@@ -42,6 +45,8 @@ class ConfigSource(BaseModel):
 
 class SuiteSummary(BaseModel):
     suite: str
+    kind: str = Field(default="builtin", description="builtin, file, postman (behavioural) or openapi (conformance).")
+    problems: list[str] = Field(default_factory=list, description="What kept it from running as written.")
     assertions_passed: int
     assertions_total: int
     assert_pct: float
@@ -62,6 +67,8 @@ class SuiteSummary(BaseModel):
         scores = score(result)
         return cls(
             suite=result.suite,
+            kind=result.kind,
+            problems=result.problems,
             assertions_passed=result.assertions_passed,
             assertions_total=result.assertions_total,
             assert_pct=result.assert_pct,
@@ -81,9 +88,36 @@ class SuiteSummary(BaseModel):
         chosen = [a for a in self.aspects if a.aspect in aspects]
         return sum(a.passed for a in chosen), sum(a.total for a in chosen)
 
+    @property
+    def behavioural(self) -> bool:
+        return self.kind in BEHAVIOURAL
+
+
+class Totals(BaseModel):
+    """A% and pass@1 over several suites: every assertion of each counts once."""
+
+    suites: list[str] = Field(default_factory=list)
+    assertions_passed: int = 0
+    assertions_total: int = 0
+    assert_pct: float = 0.0
+    pass_at_1: bool = False
+
+    @classmethod
+    def over(cls, summaries: list[SuiteSummary], compliant: bool = True) -> Totals:
+        passed = sum(s.assertions_passed for s in summaries)
+        total = sum(s.assertions_total for s in summaries)
+        return cls(
+            suites=[s.suite for s in summaries],
+            assertions_passed=passed,
+            assertions_total=total,
+            assert_pct=round(100.0 * passed / total, 2) if total else 0.0,
+            pass_at_1=bool(summaries) and all(s.pass_at_1 for s in summaries) and compliant,
+        )
+
 
 class Report(BaseModel):
-    """Top-level numbers are those of the first configured suite (compat by default)."""
+    """Top-level numbers are those of the first configured behavioural suite (compat by default);
+    `total` is over every behavioural suite, `conformance` over the OpenAPI ones."""
 
     version: int = REPORT_VERSION
     repo_path: str = ""
@@ -107,6 +141,8 @@ class Report(BaseModel):
     pass_at_1: bool = False
     requests: list[RequestResult] = Field(default_factory=list)
     suites: list[SuiteSummary] = Field(default_factory=list)
+    total: Totals = Field(default_factory=Totals, description="A% and pass@1 over every behavioural suite.")
+    conformance: Totals | None = Field(default=None, description="The OpenAPI conformance score, when configured.")
     constraints: dict[str, str] = Field(default_factory=dict)
     findings: list[Finding] = Field(default_factory=list)
     compliant: bool = True
@@ -132,9 +168,10 @@ class Report(BaseModel):
         return 0.0 if self.open_findings else self.assert_pct
 
     def with_suites(self, results: list[SuiteResult]) -> Report:
-        """Fill the headline numbers from the first suite and keep every suite's summary."""
-        if results:
-            head = results[0]
+        """Fill the headline numbers from the first behavioural suite, the totals, and every suite's summary."""
+        behavioural = [r for r in results if r.kind in BEHAVIOURAL]
+        if behavioural:
+            head = behavioural[0]
             self.suite = head.suite
             self.assertions_passed = head.assertions_passed
             self.assertions_total = head.assertions_total
@@ -142,4 +179,7 @@ class Report(BaseModel):
             self.pass_at_1 = head.pass_at_1 and not self.open_findings
             self.requests = head.requests
         self.suites = [SuiteSummary.of(r) for r in results]
+        self.total = Totals.over([s for s in self.suites if s.behavioural], compliant=not self.findings)
+        conformance = [s for s in self.suites if not s.behavioural]
+        self.conformance = Totals.over(conformance) if conformance else None
         return self

@@ -1,7 +1,9 @@
-"""`python -m conduit_suite --base-url URL [--api-prefix /api] [--suite compat|strict] [--json FILE]`.
+"""`python -m conduit_suite --base-url URL [--api-prefix /api] [--suite NAME | --plan FILE|-] [--json FILE]`.
 
 The entry point the sandbox runs inside the pod, so it needs nothing beyond
 the suite's own dependencies: plain argparse, a plain-text table, JSON out.
+`--plan` reads a `SuitePlan` (JSON; `-` for stdin): a repository's suite
+file, Postman collection or OpenAPI document as the host resolved it.
 Exit codes: 0 every assertion passed, 1 any failed, 2 bad usage.
 """
 
@@ -12,6 +14,9 @@ import json
 import sys
 from pathlib import Path
 
+from pydantic import ValidationError
+
+from conduit_suite.plan import SuitePlan, run_plan
 from conduit_suite.result import SuiteResult
 from conduit_suite.runner import UsageError, run_suite
 from conduit_suite.suite import SuiteError, suite_names
@@ -38,16 +43,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--base-url", required=True, help="server root, e.g. http://127.0.0.1:8080")
     parser.add_argument("--api-prefix", default="/api")
     parser.add_argument("--suite", default="compat", help=f"one of {', '.join(suite_names())}")
+    parser.add_argument("--plan", help="a SuitePlan JSON file to run instead of --suite ('-': stdin)")
     parser.add_argument("--json", type=Path, help="write the result as JSON to this file")
     parser.add_argument("--timeout", type=float, default=10.0, help="seconds per request")
     parser.add_argument("--deadline", type=float, default=None, help="seconds for the whole run")
     args = parser.parse_args(argv)
     try:
-        result = run_suite(args.suite, args.base_url, args.api_prefix, timeout=args.timeout, deadline=args.deadline)
-    except (UsageError, SuiteError) as exc:
+        if args.plan:
+            text = sys.stdin.read() if args.plan == "-" else Path(args.plan).read_text()
+            plan = SuitePlan.model_validate_json(text)
+            result = run_plan(plan, args.base_url, args.api_prefix, timeout=args.timeout, deadline=args.deadline)
+        else:
+            result = run_suite(args.suite, args.base_url, args.api_prefix, timeout=args.timeout, deadline=args.deadline)
+    except (UsageError, SuiteError, ValidationError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     print(text_table(result))
+    for problem in result.problems:
+        print(f"problem: {problem}")
     if args.json:
         args.json.write_text(json.dumps(result.summary(), indent=2))
     return 0 if result.pass_at_1 else 1

@@ -59,6 +59,7 @@ class AssertionFailure(_Plain):
     cites: str | None = None  # The rule it follows, e.g. 'behaviour:errors.envelope'.
     blocked_by: str | None = None  # The earlier request whose capture this needed and never got; None when judged.
     unset: list[str] = field(default_factory=list)  # The variables it needed that were never set.
+    reproduce: str | None = None  # A command reproducing it (conformance: curl).
 
 
 @dataclass(kw_only=True)
@@ -95,6 +96,9 @@ class SuiteResult(_Plain):
     api_prefix: str
     requests: list[RequestResult]
     elapsed_ms: float = 0.0
+    kind: str = "builtin"  # builtin, file (decaycheck's format), postman or openapi (conformance).
+    # What kept the suite from running as written (a script error, no response, a bad collection).
+    problems: list[str] = field(default_factory=list)
 
     @property
     def assertions_passed(self) -> int:
@@ -111,7 +115,8 @@ class SuiteResult(_Plain):
 
     @property
     def pass_at_1(self) -> bool:
-        return self.assertions_total > 0 and self.assertions_passed == self.assertions_total
+        """Every assertion passed, and nothing kept the suite from running as written."""
+        return self.assertions_total > 0 and self.assertions_passed == self.assertions_total and not self.problems
 
     @property
     def assertions_blocked(self) -> int:
@@ -128,6 +133,8 @@ class SuiteResult(_Plain):
 
         return {
             "suite": self.suite,
+            "kind": self.kind,
+            "problems": self.problems,
             "base_url": self.base_url,
             "api_prefix": self.api_prefix,
             "assertions_passed": self.assertions_passed,

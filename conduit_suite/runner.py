@@ -144,7 +144,8 @@ class _Run:
         self.prefix = prefix
         self.timeout = timeout
         self.ends_at = None if deadline is None else time.monotonic() + deadline
-        builtins = {"RUN": secrets.token_hex(4)}
+        token = secrets.token_hex(4)
+        builtins = {"RUN": token, "unique": token, "api": api_root}
         self.variables: dict[str, Any] = dict(builtins)
         for name, template in suite.variables.items():
             self.variables[name] = render(template, self.variables)

@@ -21,7 +21,13 @@ operations that exist in the OpenAPI contract with that method and path,
 unique request names, unique assertion texts per request, known aspects,
 citations that exist, rules beyond the spec only in the `beyond_spec`
 aspect) so that a mistake in a suite is an error at load time, not a
-silently different count.
+silently different count. A request (or assertion) that reads a variable
+no suite variable, built-in or earlier capture sets is a load error too.
+
+A repository's own suite (`contract=False`, docs/suites.md) uses the same
+format without the Conduit contract: `operation` is optional (it defaults to
+`METHOD path`), any path is allowed, and `cites` is kept as written. Read
+from a file, every error names the file and the line of the item at fault.
 """
 
 from __future__ import annotations
@@ -63,10 +69,58 @@ _REQUEST_KEYS = {
     *_DEFAULT_KEYS,
 }
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# Variables every run sets: RUN and `unique` a token unique to the run, `api` the API root URL.
+BUILTIN_VARIABLES = ("RUN", "unique", "api")
 
 
 class SuiteError(ValueError):
-    """A suite file that cannot be used as written."""
+    """A suite file that cannot be used as written; `line` is the 1-based line of the item at fault, if known."""
+
+    def __init__(self, message: str, *, file: str | None = None, line: int | None = None) -> None:
+        self.message, self.file, self.line = message, file, line
+        where = f"{file}:{line}: " if file and line else (f"{file}: " if file else "")
+        super().__init__(where + message)
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A SafeLoader that records the line of every mapping it builds (by object id, for error messages)."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.lines: dict[int, int] = {}
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        mapping = super().construct_mapping(node, deep=True)
+        self.lines[id(mapping)] = node.start_mark.line + 1
+        return mapping
+
+
+_LineLoader.add_constructor(
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
+    lambda loader, node: loader.construct_mapping(node),  # type: ignore[arg-type]
+)
+
+
+class _Lines:
+    """Where the parser is: the innermost item with a known line wins for an error raised inside it."""
+
+    def __init__(self, lines: dict[int, int] | None) -> None:
+        self.lines = lines or {}
+
+    def at(self, item: Any) -> _At:
+        return _At(self.lines.get(id(item)))
+
+
+class _At:
+    def __init__(self, line: int | None) -> None:
+        self.line = line
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: Any, exc: Any, tb: Any) -> None:
+        if isinstance(exc, SuiteError) and exc.line is None and self.line is not None:
+            exc.line = self.line
 
 
 @dataclass(frozen=True)
@@ -115,6 +169,7 @@ class Suite:
     auth_scheme: str = "Token"
     schema_source: str | None = None
     schema_nullable: tuple[str, ...] = ()
+    contract: bool = field(default=True, metadata={"doc": "checked against the Conduit OpenAPI contract"})
 
     @property
     def assertion_count(self) -> int:
@@ -129,22 +184,80 @@ def suite_names() -> list[str]:
 
 @lru_cache(maxsize=16)
 def load_suite(name: str) -> Suite:
-    """A shipped suite by name (`compat`, `strict`), or a suite file by path."""
-    if name.endswith((".yml", ".yaml")) and Path(name).is_file():
-        text = Path(name).read_text()
-    elif name in suite_names():
+    """A shipped suite by name (`compat`, `strict`), or a suite file by path (checked as a repository's)."""
+    if name in suite_names():
         text = resources.files("conduit_suite").joinpath("suites", f"{name}.yml").read_text()
-    else:
-        raise SuiteError(f"unknown suite {name!r}; known: {', '.join(suite_names())}")
-    return parse_suite(yaml.load(text, Loader=_Loader), default_name=Path(name).stem)
+        return parse_suite(yaml.load(text, Loader=_Loader), default_name=name)
+    if name.endswith((".yml", ".yaml")) and Path(name).is_file():
+        return load_suite_file(Path(name))
+    raise SuiteError(f"unknown suite {name!r}; known: {', '.join(suite_names())}")
 
 
-def parse_suite(data: dict[str, Any], default_name: str = "suite") -> Suite:
-    """Build a Suite from its parsed YAML, checking it against the OpenAPI contract."""
+def load_suite_file(path: Path, *, display: str | None = None, provided: tuple[str, ...] = ()) -> Suite:
+    """A repository's suite file; SuiteError with `file:line` when it cannot be used as written."""
+    shown = display or str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SuiteError(f"cannot read the suite: {exc}", file=shown) from None
+    return parse_suite_text(text, source=shown, provided=provided)
+
+
+def parse_suite_text(
+    text: str, *, source: str = "suite.yml", provided: tuple[str, ...] = (), contract: bool = False
+) -> Suite:
+    """A repository's suite from its YAML text (`source` names it in errors); `contract` as in `parse_suite`.
+
+    Anchors and aliases are refused: a few lines of them can stand for more data than any suite needs."""
+    loader = _LineLoader(text)
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.AliasEvent):
+                mark = event.start_mark
+                raise SuiteError(
+                    "YAML aliases (*name) are not allowed in a suite", file=source, line=mark.line + 1 if mark else None
+                )
+        data = loader.get_single_data()
+    except RecursionError:
+        raise SuiteError("the suite nests too deeply", file=source) from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = " ".join(p for p in (exc.context, exc.problem) if p) or "invalid YAML"
+        raise SuiteError(f"YAML syntax: {problem}", file=source, line=mark.line + 1 if mark else None) from None
+    except yaml.YAMLError as exc:
+        raise SuiteError(f"YAML syntax: {exc}", file=source) from None
+    finally:
+        loader.dispose()
+    try:
+        return parse_suite(
+            data, default_name=Path(source).stem, contract=contract, provided=provided, lines=loader.lines
+        )
+    except SuiteError as exc:
+        raise SuiteError(exc.message, file=source, line=exc.line or 1) from None
+    except RecursionError:
+        raise SuiteError("the suite nests too deeply", file=source) from None
+
+
+def parse_suite(
+    data: dict[str, Any],
+    default_name: str = "suite",
+    *,
+    contract: bool = True,
+    provided: tuple[str, ...] = (),
+    lines: dict[int, int] | None = None,
+) -> Suite:
+    """Build a Suite from its parsed YAML; with `contract`, checking it against the Conduit OpenAPI contract.
+
+    `provided` names variables the caller sets beyond the suite's own (a repository config's `variables:`).
+    """
     if not isinstance(data, dict) or not isinstance(data.get("requests"), list):
         raise SuiteError("a suite is a mapping with a 'requests' list")
+    at = _Lines(lines)
     name = str(data.get("name", default_name))
     _known_keys(data, _SUITE_KEYS, name)
+    for key in ("headers", "variables", "auth", "schemas"):
+        if data.get(key) is not None and not isinstance(data[key], dict):
+            raise SuiteError(f"{name}: '{key}' is a mapping, got {data[key]!r}")
     groups = data.get("groups") or {}
     if not isinstance(groups, dict):
         raise SuiteError(f"{name}: 'groups' is a mapping of names to assertion lists")
@@ -153,32 +266,39 @@ def parse_suite(data: dict[str, Any], default_name: str = "suite") -> Suite:
     require = data.get("require") or []
     if not isinstance(require, list) or not set(require) <= set(_DEFAULT_KEYS):
         raise SuiteError(f"{name}: 'require' lists some of {', '.join(_DEFAULT_KEYS)}, got {require!r}")
-    operations = _operations()
+    if schemas and not contract:
+        raise SuiteError(f"{name}: 'schemas' (OpenAPI components of the Conduit contract) is for built-in suites")
+    operations = _operations() if contract else None
+    variables = {str(k): str(v) for k, v in (data.get("variables") or {}).items()}
+    known = {*BUILTIN_VARIABLES, *variables, *provided}
     requests: list[RequestSpec] = []
     seen: set[str] = set()
     for raw in data["requests"]:
-        request = _parse_request(raw, groups, auth.get("variable", "token"), operations)
-        if request.name in seen:
-            raise SuiteError(f"{name}: duplicate request name {request.name!r}")
-        for key in require:
-            for assertion in request.assertions:
-                if getattr(assertion, key) is None:
-                    raise SuiteError(
-                        f"{name}: request {request.name!r}: assertion {assertion.text!r} has no '{key}' "
-                        f"(the suite requires one for every assertion)"
-                    )
+        with at.at(raw):
+            request = _parse_request(raw, groups, str(auth.get("variable", "token")), operations, at, known)
+            if request.name in seen:
+                raise SuiteError(f"{name}: duplicate request name {request.name!r}")
+            for key in require:
+                for assertion in request.assertions:
+                    if getattr(assertion, key) is None:
+                        raise SuiteError(
+                            f"{name}: request {request.name!r}: assertion {assertion.text!r} has no '{key}' "
+                            f"(the suite requires one for every assertion)"
+                        )
         seen.add(request.name)
+        known.update(request.capture)
         requests.append(request)
     suite = Suite(
         name=name,
         description=str(data.get("description", "")).strip(),
         requests=tuple(requests),
-        variables={str(k): str(v) for k, v in (data.get("variables") or {}).items()},
+        variables=variables,
         headers={str(k): str(v) for k, v in (data.get("headers") or {}).items()},
         auth_header=str(auth.get("header", "Authorization")),
         auth_scheme=str(auth.get("scheme", "Token")),
         schema_source=schemas.get("source"),
         schema_nullable=tuple(schemas.get("nullable") or ()),
+        contract=contract,
     )
     _check_schemas(suite)
     return suite
@@ -202,33 +322,48 @@ def _check_schemas(suite: Suite) -> None:
 
 
 def _parse_request(
-    raw: dict[str, Any], groups: dict[str, list[Any]], default_auth: str, operations: dict[str, tuple[str, str]]
+    raw: dict[str, Any],
+    groups: dict[str, list[Any]],
+    default_auth: str,
+    operations: dict[str, tuple[str, str]] | None,
+    at: _Lines,
+    known: set[str],
 ) -> RequestSpec:
+    """One request; every variable it reads must be `known` (set before it runs) or, for its assertions,
+    one of its own captures."""
     if not isinstance(raw, dict):
         raise SuiteError(f"request {raw!r} is not a mapping")
     where = f"request {raw.get('name', '?')!r}"
     _known_keys(raw, _REQUEST_KEYS, where)
-    for key in ("name", "operation", "method", "path"):
+    required = ("name", "operation", "method", "path") if operations is not None else ("name", "method", "path")
+    for key in required:
         if key not in raw:
             raise SuiteError(f"{where}: missing '{key}'")
-    name, operation, method, path = (
-        str(raw["name"]),
-        str(raw["operation"]),
-        str(raw["method"]).upper(),
-        str(raw["path"]),
-    )
+    for key in ("params", "query", "headers", "capture"):
+        if raw.get(key) is not None and not isinstance(raw[key], dict):
+            raise SuiteError(f"{where}: '{key}' is a mapping, got {raw[key]!r}")
+    name, method, path = str(raw["name"]), str(raw["method"]).upper(), str(raw["path"])
+    operation = str(raw.get("operation") or f"{method} {path}")
     if method not in _METHODS:
         raise SuiteError(f"{where}: unknown method {method}")
-    if operation not in operations:
-        raise SuiteError(f"{where}: unknown operation {operation!r}")
-    if operations[operation] != (method, path):
-        raise SuiteError(f"{where}: {operation} is {' '.join(operations[operation])}, not {method} {path}")
+    if not path.startswith("/"):
+        raise SuiteError(f"{where}: path {path!r} must start with '/'")
+    if operations is not None:
+        if operation not in operations:
+            raise SuiteError(f"{where}: unknown operation {operation!r}")
+        if operations[operation] != (method, path):
+            raise SuiteError(f"{where}: {operation} is {' '.join(operations[operation])}, not {method} {path}")
     auth = raw.get("auth", False)
-    assertions = _expand(raw.get("assert") or [], groups, where, defaults=_defaults(raw, {}, where))
+    captures = {str(k) for k in raw.get("capture") or {}}
+    assertions = _expand(raw.get("assert") or [], groups, where, defaults=_defaults(raw, {}, where), at=at)
     texts: set[str] = set()
     parsed: list[AssertionSpec] = []
     for spec in assertions:
-        assertion = _parse_assertion(spec, operation, operations, where)
+        with at.at(spec):
+            assertion = _parse_assertion(spec, operation, operations, where)
+            unknown = [v for v in assertion.uses if v not in known and v not in captures]
+            if unknown:
+                raise SuiteError(f"{where}: assertion {assertion.text!r} reads {_never_set(unknown)}")
         if assertion.text in texts:
             raise SuiteError(f"{where}: two assertions read {assertion.text!r}; give one a 'text'")
         texts.add(assertion.text)
@@ -246,6 +381,9 @@ def _parse_request(
         capture={str(k): str(v) for k, v in (raw.get("capture") or {}).items()},
         assertions=tuple(parsed),
     )
+    unknown = [v for v in _inputs(request) if v not in known]
+    if unknown:
+        raise SuiteError(f"{where} reads {_never_set(unknown)}")
     return replace(
         request,
         uses=_uses(request),
@@ -253,6 +391,11 @@ def _parse_request(
         aspect_totals=_tally(a.aspect for a in parsed),
         operation_totals=_tally(a.operation for a in parsed),
     )
+
+
+def _never_set(names: list[str]) -> str:
+    listed = ", ".join("{{%s}}" % n for n in names)
+    return f"{listed}, which no suite variable, built-in ({', '.join(BUILTIN_VARIABLES)}) or earlier capture sets"
 
 
 def _known_keys(data: dict[str, Any], known: set[str], where: str) -> None:
@@ -285,6 +428,7 @@ def _expand(
     prefix: str = "",
     defaults: dict[str, Any] | None = None,
     within: tuple[str, ...] = (),
+    at: _Lines | None = None,
 ) -> list[dict[str, Any]]:
     """Inline `{group: NAME, at: PATH}` entries, prefixing their paths with PATH.
 
@@ -293,30 +437,35 @@ def _expand(
     entry using the group, then enclosing groups, then the request).
     """
     defaults = defaults or {}
+    at = at or _Lines(None)
     if not isinstance(items, list):
         raise SuiteError(f"{where}: an assertion list is a list, got {items!r}")
     out: list[dict[str, Any]] = []
     for item in items:
-        if not isinstance(item, dict):
-            raise SuiteError(f"{where}: assertion {item!r} is not a mapping")
-        if "group" in item:
-            _known_keys(item, _GROUP_USE_KEYS, f"{where}: group entry {item.get('group')!r}")
-            name = item["group"]
-            if name in within:
-                raise SuiteError(f"{where}: assertion group {name!r} includes itself")
-            group = groups.get(name)
-            if group is None:
-                raise SuiteError(f"{where}: unknown assertion group {name!r}")
-            inner = _defaults(item, defaults, where)
-            if isinstance(group, dict):
-                _known_keys(group, _GROUP_KEYS, f"group {name!r}")
-                inner = _defaults(group, inner, f"group {name!r}")
-                group = group.get("assert") or []
-            at = _join(prefix, str(item.get("at", "")))
-            out.extend(_expand(group, groups, where, at, inner, (*within, name)))
-        else:
-            item = {**defaults, **item}
-            out.append(_prefixed(item, prefix, where) if prefix else item)
+        with at.at(item):
+            if not isinstance(item, dict):
+                raise SuiteError(f"{where}: assertion {item!r} is not a mapping")
+            if "group" in item:
+                _known_keys(item, _GROUP_USE_KEYS, f"{where}: group entry {item.get('group')!r}")
+                name = item["group"]
+                if name in within:
+                    raise SuiteError(f"{where}: assertion group {name!r} includes itself")
+                group = groups.get(name)
+                if group is None:
+                    raise SuiteError(f"{where}: unknown assertion group {name!r}")
+                inner = _defaults(item, defaults, where)
+                if isinstance(group, dict):
+                    _known_keys(group, _GROUP_KEYS, f"group {name!r}")
+                    inner = _defaults(group, inner, f"group {name!r}")
+                    group = group.get("assert") or []
+                place = _join(prefix, str(item.get("at", "")))
+                out.extend(_expand(group, groups, where, place, inner, (*within, name), at))
+            else:
+                expanded = {**defaults, **item}
+                expanded = _prefixed(expanded, prefix, where) if prefix else expanded
+                if id(item) in at.lines:
+                    at.lines[id(expanded)] = at.lines[id(item)]
+                out.append(expanded)
     return out
 
 
@@ -352,20 +501,24 @@ def _args(value: Any, params: tuple[str, ...], where: str, kind: str) -> list[An
 
 
 def _parse_assertion(
-    item: dict[str, Any], operation: str, operations: dict[str, tuple[str, str]], where: str
+    item: dict[str, Any], operation: str, operations: dict[str, tuple[str, str]] | None, where: str
 ) -> AssertionSpec:
     kind = _kind_of(item, where)
     spec = KINDS[kind]
     args = tuple(_args(item[kind], spec.params, where, kind))
     checks = str(item.get("operation", operation))
-    if checks not in operations:
+    if operations is not None and checks not in operations:
         raise SuiteError(f"{where}: assertion names unknown operation {checks!r}")
+    if operations is None and kind == "schema":
+        raise SuiteError(f"{where}: 'schema' assertions check the Conduit contract's components (built-in suites)")
     text = str(item["text"]) if "text" in item else spec.text(*args)
     aspect, cites = item.get("aspect"), item.get("cites")
     if aspect is not None and aspect not in ASPECT_NAMES:
         raise SuiteError(f"{where}: assertion {text!r}: unknown aspect {aspect!r}; known: {', '.join(ASPECT_NAMES)}")
     citation = None
-    if cites is not None:
+    if cites is not None and operations is None:  # a repository's suite: no contract to resolve it in
+        cites = str(cites)
+    elif cites is not None:
         try:
             citation = cite(str(cites), checks)
         except CitationError as exc:
@@ -374,7 +527,7 @@ def _parse_assertion(
             raise SuiteError(
                 f"{where}: assertion {text!r} cites {citation.ref}, a rule beyond the spec: its aspect is {BEYOND_SPEC}"
             )
-    if aspect == BEYOND_SPEC and (citation is None or not citation.beyond_spec):
+    if operations is not None and aspect == BEYOND_SPEC and (citation is None or not citation.beyond_spec):
         raise SuiteError(f"{where}: assertion {text!r} is {BEYOND_SPEC}: it cites a rule marked beyond the spec")
     uses = tuple(dict.fromkeys(variables_in(list(args))))
     return AssertionSpec(
@@ -384,7 +537,7 @@ def _parse_assertion(
         operation=checks,
         templated=bool(uses),
         aspect=aspect,
-        cites=citation.ref if citation else None,
+        cites=citation.ref if citation else cites,
         uses=uses,
     )
 

@@ -1,178 +1,136 @@
-"""Write a shipped suite as a Postman v2.1 collection, so newman can run what `decaycheck suite` runs.
+"""Write the compat suite as a Postman v2.1 collection: `conduit_suite/data/conduit.postman_collection.json`.
 
-The collection has the suite's requests in order and one `pm.test` per
-assertion, named by the assertion's text, so newman counts what the suite
-counts (compat: 32 requests, 290 assertions). Variables work as in the
-runner: `RUN` is drawn once per run, the suite's variables are made from it,
-captures set collection variables, and `{{APIURL}}` is the API root (server
-root + prefix, e.g. `http://127.0.0.1:8080/api`). The benchmark of
-`decaycheck suite` against newman (`python -m benchmarks startup`) runs it.
+    python scripts/conduit_postman.py [--check]
 
-    .venv/bin/python scripts/conduit_postman.py [--suite compat] [--out FILE]
+One item per compat request, in order, sending what compat sends (the same
+headers, bodies, query and `Authorization: Token {{token}}`), and one
+`pm.test` per compat assertion, named by the assertion's text, so newman's
+per-assertion results carry compat's ids and its counts are compat's: 32
+requests, 290 assertions. As in compat, a body that is not JSON reads as {},
+every test runs (no guards), and a capture that finds nothing unsets its
+variable. Variables come from the environment newman is given (`APIURL`,
+`USERNAME`, `EMAIL`, `PASSWORD`), e.g. the `variables:` of a `postman:` suite.
+`--check` exits 1 when the file on disk differs from what would be written.
 """
 
 from __future__ import annotations
 
-import argparse
 import json
-import re
 import sys
 from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from conduit_suite.suite import AssertionSpec, RequestSpec, Suite, load_suite, path_params  # noqa: E402
+from conduit_suite.suite import AssertionSpec, RequestSpec, Suite, load_suite, path_params
 
-OUT = REPO / "conduit_suite" / "data" / "conduit.postman_collection.json"
+TARGET = Path(__file__).resolve().parents[1] / "conduit_suite" / "data" / "conduit.postman_collection.json"
 SCHEMA = "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"
-_VAR = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 
-# What every test script starts with: the body (or {} when it is not JSON), the runner's path
-# semantics (a missing step is MISSING, distinct from null) and its JSON equality.
-PRELUDE = """\
-const MISSING = Symbol("missing");
-let body = {};
-try { body = pm.response.text() ? JSON.parse(pm.response.text()) : {}; } catch (e) { body = {}; }
-function at(path) {
-  let value = body;
-  for (const step of path.match(/[^.\\[\\]]+|\\[\\d+\\]/g)) {
-    if (step.startsWith("[")) {
-      const i = Number(step.slice(1, -1));
-      if (!Array.isArray(value) || i >= value.length) return MISSING;
-      value = value[i];
-    } else {
-      if (value === null || typeof value !== "object" || Array.isArray(value) || !(step in value)) return MISSING;
-      value = value[step];
-    }
-  }
-  return value;
-}
-function same(a, b) {
-  if (typeof a === "boolean" || typeof b === "boolean") return a === b;
-  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => same(x, b[i]));
-  if (a && b && typeof a === "object" && typeof b === "object" && !Array.isArray(a) && !Array.isArray(b)) {
-    const keys = Object.keys(a);
-    return keys.length === Object.keys(b).length && keys.every((k) => k in b && same(a[k], b[k]));
-  }
-  return a === b;
-}
-function check(ok, expected, actual) {
-  if (!ok) throw new Error("expected " + expected + ", got " + (actual === MISSING ? "<missing>" : JSON.stringify(actual)));
-}
-"""
-
-
-def _value(value: Any) -> str:
-    """A JavaScript expression for an expected value; `{{NAME}}` templates are filled from the run's variables."""
-    if isinstance(value, str) and _VAR.search(value):
-        whole = _VAR.fullmatch(value)
-        if whole:
-            return f"pm.variables.get({json.dumps(whole.group(1))})"
-        return f"pm.variables.replaceIn({json.dumps(value)})"
-    return json.dumps(value)
+PRELUDE = [
+    "var body = (function () { try { return pm.response.json(); } catch (e) { return {}; } })();",
+    "function dig(path) {",
+    "  var parts = path.replace(/\\[(\\d+)\\]/g, '.$1').split('.');",
+    "  var node = body;",
+    "  for (var i = 0; i < parts.length; i++) {",
+    "    if (node === null || typeof node !== 'object' || !Object.prototype.hasOwnProperty.call(node, parts[i])) {",
+    "      return { found: false };",
+    "    }",
+    "    node = node[parts[i]];",
+    "  }",
+    "  return { found: true, value: node };",
+    "}",
+]
 
 
 def _check(assertion: AssertionSpec) -> str:
-    """The body of one pm.test: throws when the assertion does not hold."""
+    """The chai expectation of one compat assertion."""
     kind, args = assertion.kind, assertion.args
     if kind == "status":
         codes = args[0] if isinstance(args[0], list) else [args[0]]
-        return f"check({json.dumps(codes)}.includes(pm.response.code), {json.dumps(codes)}, pm.response.code);"
-    if kind == "captured":
-        name = json.dumps(args[0])
-        return (
-            f"const v = pm.collectionVariables.get({name}); "
-            f'check(v !== undefined && v !== null && v !== "", "a captured value", v === undefined ? MISSING : v);'
-        )
-    value = f"at({json.dumps(args[0])})"
+        return f"pm.expect(pm.response.code).to.be.oneOf({json.dumps(codes)});"
     if kind == "has":
-        return f'const v = {value}; check(v !== MISSING, "present", v);'
+        return f"pm.expect(dig({json.dumps(args[0])}).found, 'present').to.be.true;"
     if kind == "array":
-        return f'const v = {value}; check(Array.isArray(v), "an array", v);'
+        return f"pm.expect(Array.isArray(dig({json.dumps(args[0])}).value), 'an array').to.be.true;"
     if kind == "integer":
-        return f'const v = {value}; check(typeof v === "number" && Number.isInteger(v), "an integer", v);'
+        return f"pm.expect(Number.isInteger(dig({json.dumps(args[0])}).value), 'an integer').to.be.true;"
     if kind == "equals":
-        return f"const v = {value}, e = {_value(args[1])}; check(v !== MISSING && same(v, e), JSON.stringify(e), v);"
+        return f"pm.expect(dig({json.dumps(args[0])}).value).to.eql({json.dumps(args[1])});"
     if kind == "greater":
-        return (
-            f"const v = {value}, e = {_value(args[1])}; "
-            f'check(typeof v === "number" && v > e, "> " + JSON.stringify(e), v);'
-        )
-    raise SystemExit(f"assertion kind {kind!r} ({assertion.text}) has no Postman form here yet")
+        return f"pm.expect(dig({json.dumps(args[0])}).value).to.be.a('number').and.above({json.dumps(args[1])});"
+    if kind == "captured":
+        return f"pm.expect(pm.environment.get({json.dumps(args[0])}), 'a captured value').to.be.ok;"
+    raise SystemExit(f"compat uses an assertion kind this script does not translate: {kind}")
 
 
 def _url(suite: Suite, request: RequestSpec) -> dict[str, Any]:
+    """The request's URL; a path parameter whose value is not its own variable is a Postman `:name` variable,
+    so the path template reads as compat's (`/articles/{slug}/comments/{id}`)."""
     path = request.path
+    variables = []
     for name in path_params(path):
-        value = request.params.get(name, "{{%s}}" % name)
-        path = path.replace("{%s}" % name, str(value))
+        value = str(request.params.get(name, "{{%s}}" % name))
+        if value == "{{%s}}" % name:
+            path = path.replace("{%s}" % name, value)
+        else:
+            path = path.replace("{%s}" % name, f":{name}")
+            variables.append({"key": name, "value": value})
     query = [{"key": k, "value": str(v)} for k, v in request.query.items()]
     raw = "{{APIURL}}" + path + ("?" + "&".join(f"{q['key']}={q['value']}" for q in query) if query else "")
-    url: dict[str, Any] = {"raw": raw, "host": ["{{APIURL}}"], "path": [p for p in path.split("/") if p]}
+    url: dict[str, Any] = {"raw": raw, "host": ["{{APIURL}}"], "path": [s for s in path.split("/") if s]}
     if query:
         url["query"] = query
+    if variables:
+        url["variable"] = variables
     return url
 
 
 def _item(suite: Suite, request: RequestSpec) -> dict[str, Any]:
-    headers = [{"key": k, "value": v} for k, v in suite.headers.items()]
+    headers = [{"key": k, "value": v} for k, v in {**suite.headers, **request.headers}.items()]
     if request.auth:
         headers.append({"key": suite.auth_header, "value": f"{suite.auth_scheme} {{{{{request.auth}}}}}"})
-    req: dict[str, Any] = {"method": request.method, "header": headers, "url": _url(suite, request)}
-    if request.body is not None:
-        req["body"] = {"mode": "raw", "raw": json.dumps(request.body)}
-    lines = [PRELUDE]
+    exec_lines = list(PRELUDE)
     for variable, path in request.capture.items():
-        name = json.dumps(variable)
-        lines.append(
-            f"{{ const v = at({json.dumps(path)}); "
-            f"if (v === MISSING || v === null) pm.collectionVariables.unset({name}); "
-            f"else pm.collectionVariables.set({name}, v); }}"
-        )
+        exec_lines += [
+            f"var captured_{variable} = dig({json.dumps(path)});",
+            f"if (captured_{variable}.found && captured_{variable}.value !== null) "
+            f"{{ pm.environment.set({json.dumps(variable)}, captured_{variable}.value); }} "
+            f"else {{ pm.environment.unset({json.dumps(variable)}); }}",
+        ]
     for assertion in request.assertions:
-        lines.append(f"pm.test({json.dumps(assertion.text)}, function () {{ {_check(assertion)} }});")
-    script = "\n".join(lines).splitlines()
+        exec_lines.append(f"pm.test({json.dumps(assertion.text)}, function () {{ {_check(assertion)} }});")
+    spec: dict[str, Any] = {"method": request.method, "header": headers, "url": _url(suite, request)}
+    if request.body is not None:
+        spec["body"] = {"mode": "raw", "raw": json.dumps(request.body), "options": {"raw": {"language": "json"}}}
     return {
         "name": request.name,
-        "request": req,
-        "event": [{"listen": "test", "script": {"type": "text/javascript", "exec": script}}],
+        "request": spec,
+        "event": [{"listen": "test", "script": {"type": "text/javascript", "exec": exec_lines}}],
     }
 
 
-def collection(suite: Suite) -> dict[str, Any]:
-    """The Postman v2.1 collection of `suite`."""
-    setup = ["if (!pm.collectionVariables.get('RUN')) {", "  const run = Math.random().toString(16).slice(2, 10);"]
-    setup.append("  pm.collectionVariables.set('RUN', run);")
-    for name, template in suite.variables.items():
-        text = json.dumps(template).replace("{{RUN}}", '" + run + "')
-        setup.append(f"  pm.collectionVariables.set({json.dumps(name)}, {text});")
-    setup.append("}")
+def collection() -> dict[str, Any]:
+    suite = load_suite("compat")
+    variables = [{"key": k, "value": v.replace("{{RUN}}", "run")} for k, v in suite.variables.items()]
     return {
         "info": {
-            "name": f"Conduit: the decaycheck {suite.name} suite",
-            "description": f"Generated from conduit_suite/suites/{suite.name}.yml by scripts/conduit_postman.py; "
-            f"{len(suite.requests)} requests, {suite.assertion_count} assertions. Set APIURL to the API root.",
+            "name": "Conduit (compat)",
+            "description": "The constraint-decay study's Conduit suite: 32 requests, 290 assertions "
+            "(generated from conduit_suite/suites/compat.yml by scripts/conduit_postman.py).",
             "schema": SCHEMA,
         },
-        "item": [_item(suite, r) for r in suite.requests],
-        "event": [{"listen": "prerequest", "script": {"type": "text/javascript", "exec": setup}}],
-        "variable": [{"key": "APIURL", "value": "http://127.0.0.1:8080/api"}],
+        "variable": [{"key": "APIURL", "value": "http://localhost:3000/api"}, *variables],
+        "item": [_item(suite, request) for request in suite.requests],
     }
-
-
-def render(suite_name: str = "compat") -> str:
-    return json.dumps(collection(load_suite(suite_name)), indent=2) + "\n"
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--suite", default="compat")
-    parser.add_argument("--out", type=Path, default=OUT)
-    args = parser.parse_args(argv)
-    args.out.write_text(render(args.suite))
-    print(f"wrote {args.out}")
+    text = json.dumps(collection(), indent=2) + "\n"
+    if "--check" in argv:
+        return 0 if TARGET.is_file() and TARGET.read_text() == text else 1
+    TARGET.write_text(text)
+    print(f"wrote {TARGET}")
     return 0
 
 

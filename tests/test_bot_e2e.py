@@ -35,6 +35,7 @@ from tests.support.fake_github import (
 )
 from tests.support.services import REDIS_URL
 from tests.support.variants import Variant
+from tests.test_inventory_example import DEFECTS, checkout
 
 ROOT = Path(__file__).resolve().parents[1]
 FLASK_APP = ROOT / "tests" / "apps" / "flask"
@@ -238,6 +239,31 @@ def test_the_reference_app_passes_the_gate(fake: FakeGitHub, deployment: Deploym
     assert run["conclusion"] == "success"
     assert run["output"]["title"].startswith("A% 100.0 (290/290) · pass@1 pass · gate passed")
     assert [a for a in run["annotations"] if a["annotation_level"] == "failure"] == []
+
+
+def test_a_repository_of_another_domain_is_gated_on_its_own_suites(
+    fake: FakeGitHub, deployment: Deployment, tmp_path: Path
+) -> None:
+    """The inventory example with a seeded defect: its suite file, Postman collection and conformance, via the App."""
+    _, edits, expected, (_, path, line) = DEFECTS["fastapi-stock-and-filter"]
+    sha = fake.commit(REPO, checkout(tmp_path, edits))
+    deployment.worker()
+    deployment.send("pull_request", pr_event(fake, "opened", sha))
+    run = wait_until(lambda: completed(fake, sha), EVAL_TIMEOUT, 1, "check run")[0]
+    report = deployment.report(run)["report"]
+    failed = {s["suite"]: sorted(f["id"] for r in s["requests"] for f in r["failures"]) for s in report["suites"]}
+    assert failed == {suite: sorted(ids) for suite, ids in expected.items()}
+    assert run["conclusion"] == "failure"
+    assert run["output"]["title"].startswith("A% 78.6 (22/28) · pass@1 fail · gate failed")
+    summary = run["output"]["summary"]
+    assert "Suite **postman:api/inventory.postman_collection.json**: A% 73.68 (14/19), pass@1 no" in summary
+    assert "Suite **openapi:api/openapi.yml**: conformance 24/24 checks passed (not part of A%)" in summary
+    assert "**total over 2 suites: A% 76.60 (36/47), pass@1 no**" in summary
+    first = run["annotations"][0]
+    assert (first["path"], first["start_line"], first["annotation_level"]) == (path, line, "failure")
+    details = run["output"]["text"]
+    assert "### Failed requests (postman:api/inventory.postman_collection.json)" in details
+    assert "  - quantity is still 2 — `expected -1 to deeply equal 2`" in details
 
 
 def test_a_broken_config_fails_with_its_line_and_a_rerun_evaluates_again(

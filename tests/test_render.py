@@ -208,7 +208,10 @@ def test_the_gate_counts_strict_over_the_aspects_it_is_told() -> None:
     assert report.gate["reason"] == "strict A% 0.00 is below the required 50"
     passing = Report(startup="ok").with_suites([_suite("compat", 5, 5), strict_result()])
     passing.suites[1].aspects = [a for a in passing.suites[1].aspects if a.aspect == "status_codes"]
-    assert gate.decide(GateConfig(strict_aspects=["shapes"]), passing) == (True, "met: pass@1 (strict aspects: shapes)")
+    assert gate.decide(GateConfig(strict_aspects=["shapes"]), passing) == (
+        True,
+        "met: pass@1 over compat, strict (strict aspects: shapes)",
+    )
 
 
 def test_enforced_a_pct_is_zero_with_a_constraint_finding_and_every_rendering_shows_both() -> None:

@@ -405,6 +405,7 @@ def test_summary_is_json_with_ids_on_every_failure(conduit: Stub) -> None:
             "cites": None,
             "blocked_by": None,
             "unset": [],
+            "reproduce": None,
         }
     ]
     assert tags["path"] == "/api/tags" and tags["status"] == 200

@@ -4,8 +4,12 @@ Prints one table row per request, the failed assertions, the totals (A%,
 pass@1) and, for a suite whose assertions name aspects (strict), the score
 per aspect with one line per failing aspect; `--json FILE` writes the suite
 result. Plain text (coloured on a terminal): the command loads the runner and
-little else, to start at once. Exit codes: 0 every assertion passed, 1 any failed,
-2 bad usage (bad URL, unknown suite).
+little else, to start at once. `--file FILE` runs a suite file in decaycheck's
+own format (docs/suites.md) instead of a built-in one; `decaycheck suite
+validate FILE` checks one without a server, printing every error as
+`file:line: problem`. Exit codes: 0 every assertion passed (validate: the file
+is valid), 1 any failed (validate: errors), 2 bad usage (bad URL, unknown
+suite, unreadable file).
 """
 
 from __future__ import annotations
@@ -14,12 +18,14 @@ import argparse
 import json
 import os
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from conduit_suite import SuiteError, SuiteResult, UsageError, run_suite, suite_names
 
 if TYPE_CHECKING:
     from checks.report import SuiteSummary
+    from conduit_suite.suite import Suite
 
 MAX_FAILURE_LINES = 40
 COLOURS = {"red": "31", "green": "32", "yellow": "33", "dim": "2", "bold": "1"}
@@ -118,14 +124,18 @@ def _brief(value: object, size: int = 100) -> str:
 
 
 def main(args: argparse.Namespace) -> int:
-    """Run the compat or strict suite against a running server."""
-    if args.suite_name not in suite_names():
+    """Run the compat or strict suite, or a suite file, against a running server; or `validate FILE`."""
+    if args.action is not None:
+        return _validate(args)
+    if args.base_url is None:
+        print("error: --base-url is required (or: decaycheck suite validate FILE)", file=sys.stderr)
+        return 2
+    if args.suite_file is None and args.suite_name not in suite_names():
         print(f"error: unknown suite {args.suite_name!r}; known: {', '.join(suite_names())}", file=sys.stderr)
         return 2
     try:
-        result = run_suite(
-            args.suite_name, args.base_url, args.api_prefix, timeout=args.timeout, deadline=args.deadline
-        )
+        chosen = _load(args.suite_file) if args.suite_file is not None else args.suite_name
+        result = run_suite(chosen, args.base_url, args.api_prefix, timeout=args.timeout, deadline=args.deadline)
     except (UsageError, SuiteError) as exc:
         print(f"error: {safe(str(exc))}", file=sys.stderr)
         return 2
@@ -137,3 +147,32 @@ def main(args: argparse.Namespace) -> int:
     if args.json_path is not None:
         args.json_path.write_text(json.dumps(result.summary(), indent=2))
     return 0 if result.pass_at_1 else 1
+
+
+def _load(path: Path) -> Suite:
+    from conduit_suite.suite import load_suite_file  # the schema and its validator load only for a file
+
+    return load_suite_file(path)
+
+
+def _validate(args: argparse.Namespace) -> int:
+    """Check a suite file without a server: every error as file:line: problem."""
+    from conduit_suite.suite_schema import validate
+
+    path: Path | None = args.file
+    if path is None:
+        print("error: decaycheck suite validate FILE: which file?", file=sys.stderr)
+        return 2
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"{safe(str(path))}: cannot read: {safe(str(exc))}", file=sys.stderr)
+        return 2
+    errors = validate(text, source=str(path))
+    for error in errors:
+        print(safe(str(error)))
+    if errors:
+        return 1
+    suite = _load(path)
+    print(f"{safe(str(path))}: valid ({len(suite.requests)} requests, {suite.assertion_count} assertions)")
+    return 0

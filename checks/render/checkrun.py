@@ -136,14 +136,27 @@ def summary_of(report: Report) -> str:
 def text_of(report: Report) -> str:
     """Details: every failed assertion, every finding, the root causes, the server log's tail."""
     out: list[str] = []
-    failing = [r for r in report.requests if r.failures or r.passed < r.total]
-    if failing:
-        out.append("### Failed requests\n")
+    runs = [(s.suite, s.requests) for s in report.suites] or [(report.suite, report.requests)]
+    for suite, requests in runs:
+        failing = [r for r in requests if r.failures or r.passed < r.total]
+        if not failing:
+            continue
+        heading = "" if suite == report.suite else f" ({short(suite, 120)})"
+        out.append(f"### Failed requests{heading}\n")
         for r in failing:
-            out.append(f"- **{r.name}** `{r.method} {r.path}` → {r.status} ({r.passed}/{r.total})")
+            out.append(
+                f"- **{short(r.name, 120)}** `{r.method} {short(r.path, 200)}` → {r.status} ({r.passed}/{r.total})"
+            )
             for failure in r.failures[:20]:
-                out.append(f"  - {failure.assertion}{outcome(failure)}")
+                out.append(f"  - {short(failure.assertion, 200)}{outcome(failure)}")
+                if failure.reproduce:
+                    out.append(f"    reproduce: `{short(failure.reproduce, 400)}`")
         out.append("")
+    for summary in report.suites:
+        if summary.problems:
+            out.append(f"### {short(summary.suite, 120)} did not run as written\n")
+            out += [f"- {short(problem, 300)}" for problem in summary.problems[:20]]
+            out.append("")
     for summary in scored_suites(report):
         if summary.deviations or summary.blocked:
             out.append(f"### Suite {summary.suite}: deviations by aspect\n")

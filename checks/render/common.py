@@ -71,7 +71,9 @@ def failure_lines(report: Report) -> list[str]:
     for r in report.requests:
         for f in r.failures:
             status = f" → {r.status}" if r.status is not None else " → no response"
-            lines.append(f"`{r.method} {r.path}`{status} ({r.name}): {f.assertion}{outcome(f)}")
+            lines.append(
+                f"`{r.method} {short(r.path, 200)}`{status} ({short(r.name, 120)}): {short(f.assertion, 200)}{outcome(f)}"
+            )
     return lines
 
 
@@ -81,6 +83,8 @@ def outcome(f: AssertionFailure, quote: str = "`") -> str:
         return f" — {blocked_by(f, quote)}"
     if f.expected is None and f.actual is None:
         return ""
+    if f.expected is None:  # a Postman test or a conformance check: the runner's own message says it all
+        return f" — {quote}{short(f.actual, 160)}{quote}"
     return f" — expected {quote}{short(f.expected)}{quote}, got {quote}{short(f.actual)}{quote}"
 
 
@@ -192,6 +196,26 @@ def short(value: object, limit: int = 60) -> str:
 
 
 def suite_score(s: SuiteSummary) -> str:
+    if s.behavioural:
+        text = f"A% {s.assert_pct:.2f} ({s.assertions_passed}/{s.assertions_total}), pass@1 {'yes' if s.pass_at_1 else 'no'}"
+    else:
+        text = f"conformance {s.assertions_passed}/{s.assertions_total} checks passed (not part of A%)"
+    if s.problems:
+        text += f"; {len(s.problems)} problem(s), first: {short(s.problems[0], 120)}"
+    return text
+
+
+def total_line(report: Report) -> str | None:
+    """A% and pass@1 over every behavioural suite, when there are several."""
+    t = report.total
+    if len(t.suites) < 2:
+        return None
     return (
-        f"A% {s.assert_pct:.2f} ({s.assertions_passed}/{s.assertions_total}), pass@1 {'yes' if s.pass_at_1 else 'no'}"
+        f"total over {len(t.suites)} suites: A% {t.assert_pct:.2f} ({t.assertions_passed}/{t.assertions_total}), "
+        f"pass@1 {'yes' if t.pass_at_1 else 'no'}"
     )
+
+
+def other_suites(report: Report) -> list[SuiteSummary]:
+    """Every suite but the headline one, in the order they ran."""
+    return [s for s in report.suites if s.suite != report.suite]

@@ -10,9 +10,11 @@ from checks.render.common import (
     by_resource,
     failing_requests,
     failure_lines,
+    other_suites,
     scored_suites,
     suite_score,
     title,
+    total_line,
 )
 from checks.report import Report, SuiteSummary
 
@@ -51,8 +53,11 @@ def markdown(report: Report) -> str:
             if len(failures) > MAX_FAILURES_LISTED:
                 out.append(f"- … and {len(failures) - MAX_FAILURES_LISTED} more")
             out += ["", "</details>", ""]
-    for s in report.suites[1:]:
+    for s in other_suites(report):
         out.append(f"Suite **{s.suite}**: {suite_score(s)}")
+    headline = total_line(report)
+    if headline:
+        out.append(f"**{headline}**")
     if len(report.suites) > 1:
         out.append("")
     for s in scored_suites(report):

@@ -17,9 +17,11 @@ from checks.render.common import (
     failing_operations,
     failing_requests,
     failure_lines,
+    other_suites,
     scored_suites,
     suite_score,
     title,
+    total_line,
 )
 from checks.report import Report
 from verifiers.findings import Finding
@@ -34,8 +36,11 @@ def terminal(report: Report, console: Console | None = None) -> None:
         parts.append(Text(f"Gate {'passed' if report.gate_passed else 'failed'}: {report.gate.get('reason', '')}"))
     declared = ", ".join(f"{k}={v}" for k, v in report.constraints.items()) or "none declared"
     parts.append(Text(f"startup {report.startup} · suite {report.suite} · constraints {declared}", style="dim"))
-    for suite in report.suites[1:]:
+    for suite in other_suites(report):
         parts.append(Text(f"suite {suite.suite}: {suite_score(suite)}", style="green" if suite.pass_at_1 else "yellow"))
+    headline = total_line(report)
+    if headline:
+        parts.append(Text(headline, style="bold"))
     if report.install:
         parts.append(Text(f"installed {report.install}", style="dim"))
     if report.startup_detail:

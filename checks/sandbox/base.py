@@ -72,6 +72,9 @@ class PodSpec(BaseModel):
     # "health": only a 2xx on health_path; "auto": a 404/405 there (no such route) counts as up too.
     ready: str = "auto"
     suites: list[str] = Field(default_factory=lambda: [defaults.SUITE])
+    suite_plans: dict[str, str] = Field(
+        default_factory=dict, description="Suite id -> SuitePlan JSON, for suites beyond the built-in ones."
+    )
     env: dict[str, str] = Field(default_factory=dict)
     ro_paths: list[Path] = Field(default_factory=list)
     frozen_dirs: list[str] = Field(

@@ -426,6 +426,7 @@ class _Pod:
             "ready": spec.ready,
             "api_prefix": spec.api_prefix,
             "suites": spec.suites,
+            "suite_plans": spec.suite_plans,
             "start_s": spec.limits.start_s,
             "suite_s": spec.limits.suite_s,
             "workspace": WORKSPACE,

@@ -44,8 +44,10 @@ def main(spec: dict) -> int:
     if status != "ok":
         return 0
     deadline = time.monotonic() + spec["suite_s"]
-    for suite in spec["suites"]:
-        target = Path("/tmp") / f"suite-{suite}.json"
+    plans = spec.get("suite_plans") or {}
+    for index, suite in enumerate(spec["suites"]):
+        target = Path("/tmp") / f"suite-{index}.json"
+        plan_args = ["--plan", "-"] if suite in plans else []
         argv = [
             sys.executable,
             "-m",
@@ -58,9 +60,16 @@ def main(spec: dict) -> int:
             suite,
             "--json",
             str(target),
+            *plan_args,
         ]
         try:
-            res = subprocess.run(argv, capture_output=True, text=True, timeout=max(1.0, deadline - time.monotonic()))
+            res = subprocess.run(
+                argv,
+                input=plans.get(suite),
+                capture_output=True,
+                text=True,
+                timeout=max(1.0, deadline - time.monotonic()),
+            )
             if target.exists():
                 emit("suite_done", suite=suite, result=json.loads(target.read_text()))
             else:

@@ -211,6 +211,7 @@ class LocalBackend(SandboxBackend):
             "ready": spec.ready,
             "api_prefix": spec.api_prefix,
             "suites": spec.suites,
+            "suite_plans": spec.suite_plans,
             "start_s": spec.limits.start_s,
             "suite_s": spec.limits.suite_s,
             "log_bytes": spec.limits.log_bytes,

@@ -170,23 +170,29 @@ def main(spec_path: str) -> int:
         if status == "ok":
             t1 = time.monotonic()
             deadline = t1 + spec["suite_s"]
-            for suite in spec["suites"]:
-                target = out / f"suite-{suite}.json"
-                argv = spec["suite_argv"] + [
-                    "--base-url",
-                    f"http://127.0.0.1:{spec['port']}",
-                    "--api-prefix",
-                    spec["api_prefix"],
-                    "--suite",
-                    suite,
-                    "--json",
-                    str(target),
-                ]
+            plans = spec.get("suite_plans") or {}
+            for index, suite in enumerate(spec["suites"]):
+                target = out / f"suite-{index}.json"
+                argv = (
+                    spec["suite_argv"]
+                    + (["--plan", "-"] if suite in plans else [])
+                    + [
+                        "--base-url",
+                        f"http://127.0.0.1:{spec['port']}",
+                        "--api-prefix",
+                        spec["api_prefix"],
+                        "--suite",
+                        suite,
+                        "--json",
+                        str(target),
+                    ]
+                )
                 try:
                     res = subprocess.run(
                         argv,
                         env=spec["suite_env"],
                         cwd=spec["suite_cwd"],
+                        input=plans.get(suite),
                         capture_output=True,
                         text=True,
                         timeout=max(1.0, deadline - time.monotonic()),

@@ -58,7 +58,7 @@ def test_the_core_dependencies_hold_no_extra() -> None:
     extras = project["optional-dependencies"]
     assert {"fastapi", "uvicorn", "arq", "redis", "prometheus-client"} <= {d.split(">")[0] for d in extras["app"]}
     assert [d.split(">")[0] for d in extras["docker"]] == ["docker"]
-    assert "decaycheck[app,docker]" in extras["dev"]
+    assert "decaycheck[app,docker,conformance]" in extras["dev"]
 
 
 @pytest.mark.parametrize("command", ["run", "suite", "verify", "diagnose", "batch", "serve", "worker"])

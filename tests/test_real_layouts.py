@@ -16,11 +16,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from checks.cli import app as cli
+from checks.cli import main as cli
 from checks.pipeline import evaluate
 from checks.runtimes import python_interpreters
+from tests.support.cli import CliRunner
 
 pytestmark = pytest.mark.slow
 

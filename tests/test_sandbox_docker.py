@@ -23,6 +23,7 @@ from checks.pipeline import evaluate
 from checks.report import Report
 from checks.runtimes import PROFILES, install_plan
 from checks.sandbox import PodSpec
+from checks.sandbox import docker as docker_backend
 from checks.sandbox.docker import CACHE_VOLUME, LABEL, DockerBackend
 from checks.sandbox.docker_images import LOCAL, images_from_env
 from checks.workspace import Workspace
@@ -47,20 +48,40 @@ def engine() -> Iterator[DockerBackend]:
     yield backend
 
 
+@pytest.fixture()
+def own_runs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The ids of the runs this test creates: the engine is shared, and only these are the test's to judge."""
+    runs: list[str] = []
+    create = docker_backend._Run.create.__func__
+
+    def recording(cls: type, backend: DockerBackend, work: Path, app: Path) -> object:
+        run = create(cls, backend, work, app)
+        runs.append(run.id)
+        return run
+
+    monkeypatch.setattr(docker_backend._Run, "create", classmethod(recording))
+    return runs
+
+
 @pytest.fixture(autouse=True)
-def _local_images(monkeypatch: pytest.MonkeyPatch, engine: DockerBackend) -> Iterator[None]:
+def _local_images(monkeypatch: pytest.MonkeyPatch, engine: DockerBackend, own_runs: list[str]) -> Iterator[None]:
     monkeypatch.setenv("DECAYCHECK_DOCKER_IMAGES", "local")
     for key, value in SECRETS.items():
         monkeypatch.setenv(key, value)
     yield
-    assert leftovers(engine) == ([], []), "a run left containers or volumes behind"
+    assert leftovers(engine, own_runs) == ([], []), "a run left containers or volumes behind"
 
 
-def leftovers(backend: DockerBackend) -> tuple[list[str], list[str]]:
+def labelled(runs: list[str]) -> list[dict[str, str]]:
+    """Docker filters matching the containers and volumes of `runs`, one per run."""
+    return [{"label": f"{LABEL}={run}"} for run in runs]
+
+
+def leftovers(backend: DockerBackend, runs: list[str]) -> tuple[list[str], list[str]]:
     client = backend.client
     return (
-        [c.name for c in client.containers.list(all=True, filters={"label": LABEL})],
-        [v.name for v in client.volumes.list(filters={"label": LABEL})],
+        [c.name for f in labelled(runs) for c in client.containers.list(all=True, filters=f)],
+        [v.name for f in labelled(runs) for v in client.volumes.list(filters=f)],
     )
 
 
@@ -161,7 +182,9 @@ PROBE = (
 )
 
 
-def test_pod_is_isolated_unprivileged_and_secret_free(tmp_path: Path, engine: DockerBackend) -> None:
+def test_pod_is_isolated_unprivileged_and_secret_free(
+    tmp_path: Path, engine: DockerBackend, own_runs: list[str]
+) -> None:
     # A server on the host's loopback that the pod must not be able to reach.
     sentinel = socket.socket()
     sentinel.bind(("127.0.0.1", 0))
@@ -189,7 +212,7 @@ def test_pod_is_isolated_unprivileged_and_secret_free(tmp_path: Path, engine: Do
 
     def on_progress(message: str) -> None:
         if message.startswith("server ok"):  # the pod is up: read its containers' settings from the engine
-            for c in engine.client.containers.list(filters={"label": LABEL}):
+            for c in [c for f in labelled(own_runs) for c in engine.client.containers.list(filters=f)]:
                 inspected.append({"role": c.labels["org.decaycheck.role"], **c.attrs["HostConfig"]})
 
     try:

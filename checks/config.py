@@ -170,7 +170,7 @@ class RepoConfig(_Strict):
     )
     constraints: ConstraintsConfig = Field(default_factory=ConstraintsConfig)
     app: AppConfig = Field(default_factory=AppConfig)
-    suites: list[SuiteName] = Field(default_factory=lambda: ["compat"], min_length=1)
+    suites: list[SuiteName] = Field(default_factory=lambda: list[SuiteName](["compat"]), min_length=1)
     gate: GateConfig = Field(default_factory=GateConfig)
     annotations: AnnotationsConfig = Field(default_factory=AnnotationsConfig)
     apps: list[AppEntry] = Field(default_factory=list)

@@ -11,7 +11,7 @@ from typing import Any
 
 import yaml
 
-from verifiers.findings import Finding
+from verifiers.findings import ConstraintKind, Finding
 
 RULES_FILE = Path(__file__).with_name("rules.yml")
 
@@ -19,7 +19,7 @@ RULES_FILE = Path(__file__).with_name("rules.yml")
 @dataclass(frozen=True)
 class Rule:
     id: str
-    constraint: str
+    constraint: ConstraintKind
     severity: str
     evidence: str
     message: str

@@ -43,7 +43,9 @@ def test_express_on_sqlite_scores_290(tmp_path: Path) -> None:
     report = evaluate(repo, on_progress=progress.append)
     assert report.error is None and report.config_error is None, report.error or report.config_error
     assert report.startup == "ok", report.server_log_tail[-3000:]
-    assert any("installing (npm install" in line for line in progress), progress
+    assert any(
+        line.startswith("installing from package.json on node") and "(npm install" in line for line in progress
+    ), progress
     assert (report.assertions_passed, report.assertions_total) == (290, 290), [
         f.id for r in report.requests for f in r.failures
     ][:10]

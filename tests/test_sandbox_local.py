@@ -174,7 +174,7 @@ def test_sandbox_sees_no_secrets_and_runs_unprivileged(
     assert secret not in json.dumps(probe["env"])
     assert "DECAYCHECK_WEBHOOK_SECRET" not in probe["env"] and "GITHUB_TOKEN" not in probe["env"]
     assert probe["env"]["DATABASE_URL"].startswith("sqlite:///")
-    assert probe["uid"] == 1000 and probe["shadow"] is False
+    assert probe["uid"] == 1001 and probe["shadow"] is False
 
 
 def test_only_the_workspace_is_writable(backend: LocalBackend, app: Path, tmp_path: Path) -> None:

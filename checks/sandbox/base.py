@@ -111,3 +111,15 @@ class SandboxBackend(ABC):
     @abstractmethod
     def run_pod(self, app: Path, work: Path, spec: PodSpec, on_event: OnEvent | None = None) -> PodResult:
         """Start database and app, wait for health, run the suites, collect evidence; nothing survives."""
+
+
+def check_suites(pod: PodResult, spec: PodSpec) -> None:
+    """The host accepts exactly one well-formed result per suite it asked for; anything else fails the pod."""
+    names = [s.get("suite") if isinstance(s, dict) else None for s in pod.suites]
+    unknown = [n for n in names if n not in spec.suites]
+    twice = sorted({n for n in names if n is not None and names.count(n) > 1})
+    if unknown or twice or set(pod.suite_errors) - set(spec.suites):
+        raise SandboxUnavailable(
+            "pod failed: suite results that were not asked for"
+            + (f" (twice: {', '.join(map(str, twice))})" if twice else "")
+        )

@@ -19,6 +19,7 @@ import json
 import os
 import queue
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -27,6 +28,7 @@ import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import checks
 from checks import database
@@ -39,13 +41,21 @@ from checks.sandbox.base import (
     PodSpec,
     SandboxBackend,
     SandboxUnavailable,
+    check_suites,
 )
 from checks.sandbox.limits import StepLimits
+from checks.sandbox.streams import LINE_CAP, CappedLog, bounded_lines
 from checks.workspace import cache_dir
 from verifiers.runtime import RuntimeEvidence
 
 UID = GID = 1000
 SANDBOX_USER = "sandbox"
+APP_UID = 1001  # the app's own sandbox, apart from the pod's supervisor (uid 1000)
+APP_USER = "app"
+# The whole environment of every process decaycheck starts for a sandbox: never the caller's.
+HOST_ENV = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "LANG": "C.UTF-8"}
+# The driver's events carry the suites' results: long lines, but still bounded.
+EVENT_LINE_CAP = 64 * 1024 * 1024
 # Host /etc entries the sandbox may read: name service, TLS roots, linker cache, time zone.
 ETC_ALLOWED = (
     "ssl",
@@ -101,6 +111,7 @@ class LocalBackend(SandboxBackend):
             capture_output=True,
             text=True,
             timeout=30,
+            env=HOST_ENV,
         )
         if probe.returncode != 0:
             raise SandboxUnavailable(f"bubblewrap cannot create namespaces here: {probe.stderr.strip()}")
@@ -153,16 +164,19 @@ class LocalBackend(SandboxBackend):
         )
 
     def run_pod(self, app: Path, work: Path, spec: PodSpec, on_event: OnEvent | None = None) -> PodResult:
+        """Two sandboxes in one network namespace: the pod (driver, database, suite runner) and, started
+        when the database is ready, the app in a sandbox of its own that cannot see the pod's processes."""
         out = work / "out"
         out.mkdir(parents=True, exist_ok=True)
-        binds: list[str] = ["--bind", str(app), WORKSPACE]
-        for d in spec.frozen_dirs:
-            if (app / d).is_dir():
-                binds += ["--ro-bind", str(app / d), f"{WORKSPACE}/{d}"]
-        for d in spec.cache_dirs:
-            (cache_dir() / d).mkdir(parents=True, exist_ok=True)
-            binds += ["--ro-bind", str(cache_dir() / d), f"{CACHE}/{d}"]
-        binds += [
+        db_dir = work / "db"
+        db_dir.mkdir(exist_ok=True)
+        binds: list[str] = [
+            "--ro-bind",
+            str(app),
+            WORKSPACE,
+            "--bind",
+            str(db_dir),
+            str(Path(database.SQLITE_PATH).parent),
             "--bind",
             str(out),
             f"{POD}/out",
@@ -180,20 +194,10 @@ class LocalBackend(SandboxBackend):
             template = postgres_template(self, pg)
             scratch = Path(tempfile.mkdtemp(prefix="decaycheck-pg-", dir=_memory_dir()))
             pgdata = scratch / "pgdata"
-            subprocess.run(["cp", "-a", str(template), str(pgdata)], check=True)
+            subprocess.run(["cp", "-a", str(template), str(pgdata)], check=True, env=HOST_ENV)
             binds += ["--bind", str(pgdata), f"{POD}/pgdata"]
-        else:
-            (work / "db").mkdir(exist_ok=True)
-            binds += ["--bind", str(work / "db"), str(Path(database.SQLITE_PATH).parent)]
 
         source_root = Path(checks.__file__).resolve().parent.parent
-        app_env = {
-            **self._base_env(),
-            **spec.env,
-            **database.database_env(spec.database),
-            "PORT": str(spec.port),
-            "HOST": "0.0.0.0",
-        }
         driver_spec = {
             "database": spec.database,
             "out_dir": f"{POD}/out",
@@ -205,27 +209,23 @@ class LocalBackend(SandboxBackend):
             "pg_database": database.NAME,
             "tables_sql": database.TABLES_SQL,
             "sqlite_path": database.SQLITE_PATH,
-            "start": spec.start,
             "port": spec.port,
             "health_path": spec.health_path,
             "api_prefix": spec.api_prefix,
             "suites": spec.suites,
             "start_s": spec.limits.start_s,
             "suite_s": spec.limits.suite_s,
-            "log_bytes": spec.limits.log_bytes,
             "frozen_dirs": spec.frozen_dirs,
-            "app_env": app_env,
             "suite_argv": [sys.executable, "-m", "conduit_suite"],
             "suite_cwd": str(source_root),
             "suite_env": {**self._base_env(), "PYTHONPATH": str(source_root), "PYTHONDONTWRITEBYTECODE": "1"},
         }
         (work / "spec.json").write_text(json.dumps(driver_spec))
         binds += ["--ro-bind", str(work / "spec.json"), f"{POD}/spec.json"]
-        toolchain = [*spec.ro_paths, Path(sys.prefix), Path(sys.base_prefix).resolve(), source_root]
-        etc = self._etc(work, resolv=False)
-        args = [
+        toolchain = [Path(sys.prefix), Path(sys.base_prefix).resolve(), source_root]
+        pod_args = [
             self.bwrap,
-            *self._base_args(etc),
+            *self._base_args(self._etc(work, resolv=False)),
             "--unshare-net",
             *self._ro(toolchain),
             *binds,
@@ -239,63 +239,65 @@ class LocalBackend(SandboxBackend):
             f"{POD}/driver.py",
             f"{POD}/spec.json",
         ]
-
-        events: list[dict] = []
-        stderr: collections.deque[str] = collections.deque(maxlen=100)
-
-        def on_line(line: str) -> None:
-            try:
-                event = json.loads(line)
-            except ValueError:
-                stderr.append(line)
-                return
-            events.append(event)
-            if on_event is not None and event.get("event") != "result":
-                on_event(_describe(event))
-
         budget = 30 + spec.limits.start_s + spec.limits.suite_s + 30
-        limits = StepLimits(
+        pod_limits = StepLimits(memory_mb=max(512, spec.limits.memory_mb), pids=256, cpu_s=budget * 2)
+        app_limits = StepLimits(
             memory_mb=spec.limits.memory_mb,
             pids=spec.limits.pids,
             cpu_s=budget * 2,
             address_space_fallback=spec.runtime == "python",
         )
+        log = CappedLog(out / "server.log", spec.limits.log_bytes)
+        pod = _Pod(self, spec, work, pod_args, pod_limits, app_limits, log, on_event)
         try:
-            code, timed_out = _supervise(args, limits, budget, on_line, merge_stderr=False, on_stderr=stderr.append)
+            return pod.run(app)
         finally:
             if scratch is not None:
                 shutil.rmtree(scratch, ignore_errors=True)
-        final = next((e for e in reversed(events) if e["event"] in ("result", "error")), None)
-        if final is None or final["event"] == "error":
-            why = (
-                final["message"]
-                if final
-                else (
-                    "the pod did not finish in time"
-                    if timed_out
-                    else f"the pod ended with code {code}: " + "".join(stderr)[-2000:]
-                )
-            )
-            if limits.hit_memory_limit:
-                why += " (memory limit reached)"
-            raise SandboxUnavailable(f"pod failed: {why}")
-        final.pop("event")
-        evidence = final.pop("evidence", None)
-        result = PodResult(**final, evidence=RuntimeEvidence(**evidence) if evidence else None)
-        if limits.hit_memory_limit and result.startup != "ok":
-            result.reason += " (memory limit reached)"
-        return result
+
+    def app_args(self, app: Path, work: Path, spec: PodSpec) -> list[str]:
+        """The app's own sandbox (run inside the pod's network namespace): the workspace, its installed
+        dependencies and caches read-only, the SQLite folder, its own /tmp; nothing of the pod's."""
+        binds: list[str] = ["--bind", str(app), WORKSPACE]
+        for d in spec.frozen_dirs:
+            if (app / d).is_dir():
+                binds += ["--ro-bind", str(app / d), f"{WORKSPACE}/{d}"]
+        for d in spec.cache_dirs:
+            (cache_dir() / d).mkdir(parents=True, exist_ok=True)
+            binds += ["--ro-bind", str(cache_dir() / d), f"{CACHE}/{d}"]
+        binds += ["--bind", str(work / "db"), str(Path(database.SQLITE_PATH).parent)]
+        env = {
+            **self._base_env(),
+            **spec.env,
+            **database.database_env(spec.database),
+            "PORT": str(spec.port),
+            "HOST": "0.0.0.0",
+        }
+        return [
+            self.bwrap,
+            *self._base_args(self._etc(work, resolv=False), uid=APP_UID),
+            *self._ro(spec.ro_paths),
+            *binds,
+            "--remount-ro",
+            "/",
+            "--chdir",
+            WORKSPACE,
+            *self._env({**env, "USER": APP_USER, "LOGNAME": APP_USER}),
+            "/bin/sh",
+            "-c",
+            spec.start,
+        ]
 
     # -- building blocks ----------------------------------------------------------------------
-    def _base_args(self, etc: Path) -> list[str]:
+    def _base_args(self, etc: Path, uid: int = UID) -> list[str]:
         args = [
             "--die-with-parent",
             "--new-session",
             "--unshare-user",
             "--uid",
-            str(UID),
+            str(uid),
             "--gid",
-            str(GID),
+            str(uid),
             "--unshare-pid",
             "--unshare-ipc",
             "--unshare-uts",
@@ -333,9 +335,10 @@ class LocalBackend(SandboxBackend):
         etc.mkdir(parents=True, exist_ok=True)
         (etc / "passwd").write_text(
             f"root:x:0:0::/root:/bin/sh\n{SANDBOX_USER}:x:{UID}:{GID}::/tmp:/bin/sh\n"
+            f"{APP_USER}:x:{APP_UID}:{APP_UID}::/tmp:/bin/sh\n"
             "nobody:x:65534:65534::/nonexistent:/usr/sbin/nologin\n"
         )
-        (etc / "group").write_text(f"root:x:0:\n{SANDBOX_USER}:x:{GID}:\nnogroup:x:65534:\n")
+        (etc / "group").write_text(f"root:x:0:\n{SANDBOX_USER}:x:{GID}:\n{APP_USER}:x:{APP_UID}:\nnogroup:x:65534:\n")
         (etc / "hosts").write_text(f"127.0.0.1 localhost {database.HOST} pod\n::1 localhost ip6-localhost\n")
         if resolv and Path("/etc/resolv.conf").exists():
             shutil.copyfile(Path("/etc/resolv.conf").resolve(), etc / "resolv.conf")
@@ -382,8 +385,6 @@ def _describe(event: dict) -> str:
     kind = event.get("event")
     if kind == "db_ready":
         return f"database ready in {event['seconds']:.2f} s"
-    if kind == "app_started":
-        return "server starting"
     if kind == "startup":
         return (
             f"server {event['status']}"
@@ -393,8 +394,199 @@ def _describe(event: dict) -> str:
     if kind == "suite_done":
         return f"suite {event['suite']} {'done' if event['ok'] else 'failed to run'}"
     if kind == "error":
-        return f"pod error: {event['message'][:200]}"
-    return str(kind)
+        return f"pod error: {str(event['message'])[:200]}"
+    return str(kind)[:100]
+
+
+def _event(line: bytes) -> dict | None:
+    try:
+        event = json.loads(line)
+    except ValueError:
+        return None
+    return event if isinstance(event, dict) and isinstance(event.get("event"), str) else None
+
+
+class _Pod:
+    """One run of the local pod: the driver's sandbox, then the app's, followed to the driver's result."""
+
+    def __init__(
+        self,
+        backend: LocalBackend,
+        spec: PodSpec,
+        work: Path,
+        pod_args: list[str],
+        pod_limits: StepLimits,
+        app_limits: StepLimits,
+        log: CappedLog,
+        on_event: OnEvent | None,
+    ) -> None:
+        self.backend, self.spec, self.work = backend, spec, work
+        self.pod_args, self.pod_limits, self.app_limits, self.log = pod_args, pod_limits, app_limits, log
+        self.say = on_event or (lambda _m: None)
+        self.inbox: queue.Queue[tuple[str, Any]] = queue.Queue()
+        self.stderr: collections.deque[str] = collections.deque(maxlen=100)
+        self.pod: subprocess.Popen | None = None
+        self.app: subprocess.Popen | None = None
+        self.app_thread: threading.Thread | None = None
+
+    def run(self, app: Path) -> PodResult:
+        spec = self.spec
+        budget = 30 + spec.limits.start_s + spec.limits.suite_s + 30
+        finals: list[dict] = []
+        timings: dict[str, float] = {}
+        app_exit: int | None = None
+        early_exit = timed_out = False
+        t_app = 0.0
+        try:
+            child = self._start_pod()
+            deadline = time.monotonic() + budget
+            while True:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    timed_out = True
+                    break
+                try:
+                    source, payload = self.inbox.get(timeout=remaining)
+                except queue.Empty:
+                    continue
+                if source == "pod_end":
+                    break
+                if source == "app_exit":
+                    app_exit = int(payload)
+                    if "start" not in timings:  # exited before the driver saw it healthy
+                        timings["start"] = round(time.monotonic() - t_app, 4)
+                        early_exit = True
+                        break
+                    continue
+                event = _event(payload)
+                if event is None:
+                    self.stderr.append(payload[:2000].decode("utf-8", "replace"))
+                    continue
+                kind = event["event"]
+                if kind == "db_ready" and self.app is None:
+                    timings["db"] = float(event.get("seconds") or 0.0)
+                    t_app = time.monotonic()
+                    self.say(_describe(event))
+                    self._start_app(app, child)
+                    self.say("server starting")
+                    continue
+                elif kind == "startup":
+                    timings["start"] = float(event.get("seconds") or 0.0)
+                if kind in ("result", "error"):
+                    finals.append(event)
+                else:
+                    self.say(_describe(event))
+        finally:
+            self._stop()
+        server_log, tail = self.log.whole(), self.log.text()
+        memory = " (memory limit reached)" if self.app_limits.hit_memory_limit else ""
+        if early_exit:
+            return PodResult(
+                startup="start_failed",
+                reason=f"the server process exited with code {app_exit} before it was healthy{memory}",
+                timings=timings,
+                app_exit_code=app_exit,
+                evidence=RuntimeEvidence(
+                    database=spec.database, collected=False, note="the server never became healthy"
+                ),
+                server_log_tail=tail,
+                server_log=server_log,
+            )
+        result = _one_result(finals, timed_out, self.pod.returncode if self.pod else None, self.stderr, memory)
+        if app_exit is None and self.app is not None and self.app.returncode not in (None, -signal.SIGKILL):
+            app_exit = self.app.returncode
+        pod = PodResult.model_validate(
+            {**result, "server_log_tail": tail, "server_log": server_log, "app_exit_code": app_exit}
+        )
+        check_suites(pod, spec)
+        if memory and pod.startup != "ok":
+            pod.reason += memory
+        return pod
+
+    def _start_pod(self) -> int:
+        """Start the driver's sandbox; returns the pid of its first process (to join its network namespace)."""
+        info_r, info_w = os.pipe()
+        try:
+            self.pod = subprocess.Popen(
+                [self.pod_args[0], "--info-fd", str(info_w), *self.pod_args[1:]],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                start_new_session=True,
+                preexec_fn=self.pod_limits.preexec(),
+                pass_fds=[info_w],
+                env=HOST_ENV,
+            )
+        finally:
+            os.close(info_w)
+        with os.fdopen(info_r, "rb") as info:
+            raw = info.read(64 * 1024)
+        threading.Thread(target=self._pump, args=(self.pod.stdout, True), daemon=True).start()
+        threading.Thread(target=self._pump, args=(self.pod.stderr, False), daemon=True).start()
+        try:
+            return int(json.loads(raw)["child-pid"])
+        except (ValueError, KeyError, TypeError):
+            raise SandboxUnavailable("pod failed: bubblewrap did not start the pod") from None
+
+    def _pump(self, stream: Any, events: bool) -> None:
+        for line in bounded_lines(stream, EVENT_LINE_CAP if events else LINE_CAP):
+            if events:
+                self.inbox.put(("line", line))
+            else:
+                self.stderr.append(line[:2000].decode("utf-8", "replace"))
+        if events:
+            self.inbox.put(("pod_end", None))
+
+    def _start_app(self, app: Path, pod_pid: int) -> None:
+        """The app's sandbox, in the pod's network namespace (nsenter) but nothing else of it."""
+        args = ["nsenter", f"--net=/proc/{pod_pid}/ns/net", "--", *self.backend.app_args(app, self.work, self.spec)]
+        self.app = subprocess.Popen(
+            args,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            preexec_fn=self.app_limits.preexec(),
+            env=HOST_ENV,
+        )
+
+        def follow(proc: subprocess.Popen) -> None:
+            self.log.drain(proc.stdout)  # type: ignore[arg-type]
+            self.inbox.put(("app_exit", proc.wait()))
+
+        self.app_thread = threading.Thread(target=follow, args=(self.app,), daemon=True)
+        self.app_thread.start()
+
+    def _stop(self) -> None:
+        for proc, limits in ((self.app, self.app_limits), (self.pod, self.pod_limits)):
+            limits.kill_all(proc.pid if proc is not None else None)
+            if proc is not None:
+                try:
+                    proc.wait(timeout=5)
+                except subprocess.TimeoutExpired:
+                    pass
+            limits.close()
+        if self.app_thread is not None:
+            self.app_thread.join(timeout=5)
+
+
+def _one_result(
+    finals: list[dict], timed_out: bool, code: int | None, stderr: collections.deque[str], memory: str
+) -> dict:
+    """The driver's single result event; anything else (none, an error, two) fails the pod."""
+    results = [e for e in finals if e["event"] == "result"]
+    errors = [e for e in finals if e["event"] == "error"]
+    if len(results) == 1 and not errors:
+        return {k: v for k, v in results[0].items() if k != "event"}
+    if len(results) > 1:
+        why = f"the pod sent {len(results)} results where one was expected"
+    elif errors:
+        why = str(errors[-1].get("message", ""))[-3000:]
+    elif timed_out:
+        why = "the pod did not finish in time"
+    else:
+        why = f"the pod ended with code {code}: " + "".join(stderr)[-2000:]
+    raise SandboxUnavailable(f"pod failed: {why}{memory}")
 
 
 def _supervise(
@@ -417,10 +609,11 @@ def _supervise(
             stderr=subprocess.STDOUT if merge_stderr else subprocess.PIPE,
             start_new_session=True,
             preexec_fn=limits.preexec(),
+            env=HOST_ENV,
         )
 
         def pump(stream, sink) -> None:
-            for raw in iter(stream.readline, b""):
+            for raw in bounded_lines(stream):
                 sink(raw.decode("utf-8", "replace"))
             sink(None)
 
@@ -494,7 +687,7 @@ set -e
             "-c",
             script,
         ]
-        res = subprocess.run(args, capture_output=True, text=True, timeout=120)
+        res = subprocess.run(args, capture_output=True, text=True, timeout=120, env=HOST_ENV)
         if res.returncode != 0:
             log = (building / "server.log").read_text() if (building / "server.log").exists() else ""
             shutil.rmtree(building, ignore_errors=True)

@@ -13,8 +13,10 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from checks.pipeline import evaluate
+from checks.render.common import inert
 from checks.render.terminal import terminal
 from checks.report import Report
 
@@ -42,7 +44,7 @@ def register(app: typer.Typer) -> None:
         t0 = time.monotonic()
 
         def progress(message: str) -> None:
-            err.print(f"[dim]{time.monotonic() - t0:6.1f}s[/dim] {message}")
+            err.print(Text.assemble((f"{time.monotonic() - t0:6.1f}s", "dim"), " ", inert(message)))
 
         # A terminated run still removes its sandbox, cgroups and workspace (cleanup runs in `finally`s).
         signal.signal(signal.SIGTERM, _terminate)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from checks.render.annotations import build_annotations
-from checks.render.common import blocked_line, deviation_text, outcome, scored_suites, short
+from checks.render.common import blocked_line, deviation_text, fence, inert, outcome, scored_suites, short
 from checks.render.markdown import markdown
 from checks.report import Annotation, Report
 
@@ -114,7 +114,7 @@ def _fallback_summary(report: Report) -> str:
 
 def summary_of(report: Report) -> str:
     if report.config_error:
-        return truncate(f"The repository's configuration could not be read:\n\n```\n{report.config_error}\n```\n")
+        return truncate(f"The repository's configuration could not be read:\n\n{fence(inert(report.config_error))}\n")
     try:
         body = markdown(report)
     except Exception:  # a rendering bug must not cost the check its conclusion
@@ -167,7 +167,7 @@ def text_of(report: Report) -> str:
     if report.timings:
         out.append("### Timings\n\n" + ", ".join(f"{k} {v:.1f}s" for k, v in report.timings.items()) + "\n")
     if report.server_log_tail:
-        out.append("### Server log (tail)\n\n```\n" + report.server_log_tail[-8000:] + "\n```\n")
+        out.append("### Server log (tail)\n\n" + fence(inert(report.server_log_tail[-8000:])) + "\n")
     return truncate("\n".join(out) or "No further details.")
 
 

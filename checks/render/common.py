@@ -10,7 +10,9 @@ rendering through `short`.
 
 from __future__ import annotations
 
+import re
 from collections import OrderedDict
+from typing import Any
 
 from checks.report import Report, SuiteSummary
 from conduit_suite.result import AssertionFailure, RequestResult
@@ -194,3 +196,35 @@ def suite_score(s: SuiteSummary) -> str:
     return (
         f"A% {s.assert_pct:.2f} ({s.assertions_passed}/{s.assertions_total}), pass@1 {'yes' if s.pass_at_1 else 'no'}"
     )
+
+
+# ANSI/VT escape sequences (CSI, OSC, and two-byte escapes) and every other C0/C1 control but tab and newline.
+_ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-_]|\x9b[0-?]*[ -/]*[@-~]")
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def inert(text: str) -> str:
+    """Untrusted text with its terminal control sequences and control characters removed."""
+    return _CONTROLS.sub("", _ESCAPES.sub("", text))
+
+
+def inert_report(report: Report) -> Report:
+    """A copy of the report in which every string is `inert` (what a terminal may be shown)."""
+
+    def clean(value: Any) -> Any:
+        if isinstance(value, str):
+            return inert(value)
+        if isinstance(value, list):
+            return [clean(v) for v in value]
+        if isinstance(value, dict):
+            return {clean(k): clean(v) for k, v in value.items()}
+        return value
+
+    return Report.model_validate(clean(report.model_dump()))
+
+
+def fence(text: str, info: str = "") -> str:
+    """A Markdown code block that no run of backticks inside `text` can close."""
+    longest = max((len(m) for m in re.findall(r"`+", text)), default=0)
+    marks = "`" * max(3, longest + 1)
+    return f"{marks}{info}\n{text}\n{marks}"

@@ -10,6 +10,8 @@ from checks.render.common import (
     by_resource,
     failing_requests,
     failure_lines,
+    fence,
+    inert,
     scored_suites,
     suite_score,
     title,
@@ -76,8 +78,8 @@ def markdown(report: Report) -> str:
         out.append("")
 
     if report.server_log_tail and (report.startup != "ok" or report.error or not report.pass_at_1):
-        tail = "\n".join(report.server_log_tail.rstrip().splitlines()[-40:]).replace("```", "'''")
-        out += ["<details><summary>Server log (tail)</summary>", "", "```", tail, "```", "", "</details>", ""]
+        tail = inert("\n".join(report.server_log_tail.rstrip().splitlines()[-40:]))
+        out += ["<details><summary>Server log (tail)</summary>", "", fence(tail), "", "</details>", ""]
     if report.timings:
         out.append("Timings: " + ", ".join(f"{k} {v:.2f} s" for k, v in report.timings.items()))
     return "\n".join(out).rstrip() + "\n"

@@ -16,6 +16,7 @@ from checks.render.common import (
     failing_operations,
     failing_requests,
     failure_lines,
+    inert_report,
     scored_suites,
     suite_score,
     title,
@@ -26,6 +27,7 @@ from checks.report import Report
 def terminal(report: Report, console: Console | None = None) -> None:
     """Print the report for a person at a terminal."""
     console = console or Console()
+    report = inert_report(report)  # no control sequence of the sandbox's reaches the terminal
     style = "green" if report.gate_passed else "red"
     parts: list = [Text(title(report), style=f"bold {style}")]
     if report.gate:
@@ -46,7 +48,10 @@ def terminal(report: Report, console: Console | None = None) -> None:
             passed, total = sum(r.passed for r in reqs), sum(r.total for r in reqs)
             failing = failing_requests(reqs, quote="")
             table.add_row(
-                resource, str(len(reqs)), f"{passed}/{total}", Text(failing or "—", style="red" if failing else "green")
+                Text(resource),
+                str(len(reqs)),
+                f"{passed}/{total}",
+                Text(failing or "—", style="red" if failing else "green"),
             )
         console.print(table)
         for line in failure_lines(report)[:MAX_FAILURES_LISTED]:
@@ -61,7 +66,7 @@ def terminal(report: Report, console: Console | None = None) -> None:
         for a in summary.aspects:
             counts = gated == "all" or (isinstance(gated, list) and a.aspect in gated)
             table.add_row(
-                a.label,
+                Text(a.label),
                 Text(aspect_cell(a), style="green" if a.passed == a.total else "red"),
                 "counted" if counts else "left out",
             )
@@ -80,7 +85,9 @@ def terminal(report: Report, console: Console | None = None) -> None:
         for col in ("constraint", "rule", "where", "message"):
             table.add_column(col)
         for f in report.findings:
-            table.add_row(f.constraint, f.rule, f"{f.path}:{f.line}" if f.path else "—", f.message)
+            table.add_row(
+                *(Text(c) for c in (f.constraint, f.rule, f"{f.path}:{f.line}" if f.path else "—", f.message))
+            )
         console.print(table)
     elif report.constraints:
         console.print(Text("Constraints: compliant", style="green"))

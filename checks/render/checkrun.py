@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from checks.render.annotations import build_annotations
-from checks.render.common import blocked_line, deviation_text, fence, inert, outcome, scored_suites, short
+from checks.render.common import blocked_line, deviation_text, fence, inert, md_text, outcome, scored_suites, short
 from checks.render.markdown import markdown
 from checks.report import Annotation, Report
 
@@ -26,6 +26,8 @@ _LEVEL_ORDER = {"failure": 0, "warning": 1, "notice": 2}
 
 
 def truncate(text: str, limit: int = MAX_TEXT) -> str:
+    """Every text of a Check Run ends here: inert (no control characters), and within GitHub's limit."""
+    text = inert(text)
     return text if len(text) <= limit else text[: limit - len(TRUNCATED)] + TRUNCATED
 
 
@@ -162,7 +164,7 @@ def text_of(report: Report) -> str:
             out.append(f"{i}. **{c.subcategory or c.category}**: {c.summary}")
             for e in c.evidence[:10]:
                 where = f" (`{e.path}:{e.line}`)" if e.path else ""
-                out.append(f"   - {e.kind}{where}: {e.message}")
+                out.append(f"   - {e.kind}{where}: {md_text(e.message)}")
         out.append("")
     if report.timings:
         out.append("### Timings\n\n" + ", ".join(f"{k} {v:.1f}s" for k, v in report.timings.items()) + "\n")

@@ -10,6 +10,7 @@ rendering through `short`.
 
 from __future__ import annotations
 
+import html
 import re
 from collections import OrderedDict
 from typing import Any
@@ -221,6 +222,11 @@ def inert_report(report: Report) -> Report:
         return value
 
     return Report.model_validate(clean(report.model_dump()))
+
+
+def md_text(text: str) -> str:
+    """Untrusted text for Markdown outside a code block: inert, one line, HTML-escaped, no code spans."""
+    return html.escape(inert(text).replace("\n", " ").replace("`", "'"), quote=False)
 
 
 def fence(text: str, info: str = "") -> str:

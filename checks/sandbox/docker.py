@@ -508,7 +508,9 @@ class _Pod:
                     code = app.attrs["State"]["ExitCode"]
                     self.result["timings"]["start"] = round(time.monotonic() - t_start, 4)
                     self.result["startup"] = "start_failed"
-                    self.result["reason"] = f"the server process exited with code {code} before it was healthy"
+                    self.result["reason"] = f"the server process exited with code {code} before it was healthy" + (
+                        " (memory limit reached)" if app.attrs["State"].get("OOMKilled") else ""
+                    )
                     _remove(runner)
                     return {"collected": False, "note": "the server never became healthy"}
             if time.monotonic() > deadline:

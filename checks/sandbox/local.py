@@ -479,11 +479,12 @@ class _Pod:
         finally:
             self._stop()
         server_log, tail = self.log.whole(), self.log.text()
-        memory = " (memory limit reached)" if self.app_limits.hit_memory_limit else ""
+        note = " (memory limit reached)" if self.app_limits.hit_memory_limit else ""
+        note += " (process limit reached)" if self.app_limits.hit_pids_limit else ""
         if early_exit:
             return PodResult(
                 startup="start_failed",
-                reason=f"the server process exited with code {app_exit} before it was healthy{memory}",
+                reason=f"the server process exited with code {app_exit} before it was healthy{note}",
                 timings=timings,
                 app_exit_code=app_exit,
                 evidence=RuntimeEvidence(
@@ -492,15 +493,15 @@ class _Pod:
                 server_log_tail=tail,
                 server_log=server_log,
             )
-        result = _one_result(finals, timed_out, self.pod.returncode if self.pod else None, self.stderr, memory)
+        result = _one_result(finals, timed_out, self.pod.returncode if self.pod else None, self.stderr, note)
         if app_exit is None and self.app is not None and self.app.returncode not in (None, -signal.SIGKILL):
             app_exit = self.app.returncode
         pod = PodResult.model_validate(
             {**result, "server_log_tail": tail, "server_log": server_log, "app_exit_code": app_exit}
         )
         check_suites(pod, spec)
-        if memory and pod.startup != "ok":
-            pod.reason += memory
+        if note and pod.startup != "ok":
+            pod.reason += note
         return pod
 
     def _start_pod(self) -> int:
@@ -571,7 +572,7 @@ class _Pod:
 
 
 def _one_result(
-    finals: list[dict], timed_out: bool, code: int | None, stderr: collections.deque[str], memory: str
+    finals: list[dict], timed_out: bool, code: int | None, stderr: collections.deque[str], note: str
 ) -> dict:
     """The driver's single result event; anything else (none, an error, two) fails the pod."""
     results = [e for e in finals if e["event"] == "result"]
@@ -586,7 +587,7 @@ def _one_result(
         why = "the pod did not finish in time"
     else:
         why = f"the pod ended with code {code}: " + "".join(stderr)[-2000:]
-    raise SandboxUnavailable(f"pod failed: {why}{memory}")
+    raise SandboxUnavailable(f"pod failed: {why}{note}")
 
 
 def _supervise(

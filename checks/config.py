@@ -107,6 +107,7 @@ class LimitsConfig(_Strict):
     memory_mb: int = Field(default=2048, ge=64)
     pids: int = Field(default=512, ge=16)
     log_kb: int = Field(default=1024, ge=1)
+    tmp_mb: int = Field(default=256, ge=16)
 
 
 class RepoConfig(_Strict):

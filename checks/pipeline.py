@@ -11,9 +11,11 @@ folder, deleted at the end.
 
 from __future__ import annotations
 
+import hashlib
 import subprocess
 import time
 import traceback
+import urllib.parse
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -123,11 +125,12 @@ def _evaluate(
         memory_mb=cfg.limits.memory_mb,
         pids=cfg.limits.pids,
         log_bytes=cfg.limits.log_kb * 1024,
+        tmp_mb=cfg.limits.tmp_mb,
     )
 
     with Workspace(resolved.app_dir) as ws:
         plan = runtimes.install_plan(resolved.runtime, ws.app, cfg.app.install, cfg.app.env)
-        say(f"installing ({plan.commands[-1 - len(profile.finish)]})")
+        say(f"installing ({plan.commands[-1]})")
         with clock.phase("install"):
             installed = backend.install(
                 ws.app,
@@ -137,6 +140,8 @@ def _evaluate(
                     commands=plan.commands,
                     env=plan.env,
                     ro_paths=plan.ro_paths,
+                    trusted=plan.trusted,
+                    cache_key=cache_key(repo),
                     limits=limits,
                 ),
             )
@@ -235,6 +240,23 @@ def _requests_for_diagnosis(results: list[SuiteResult]) -> list[dict]:
 def _relative_paths(log: str) -> str:
     """Tracebacks name files under the sandbox mount; make them relative to the app folder."""
     return log.replace(f"{runtimes.WORKSPACE}/", "")
+
+
+def cache_key(repo: Path) -> str:
+    """The dependency cache a checkout's installs share: one per repository (its remote, else its folder)."""
+    try:
+        res = subprocess.run(
+            ["git", "-C", str(repo), "config", "--get", "remote.origin.url"], capture_output=True, text=True, timeout=10
+        )
+        remote = res.stdout.strip() if res.returncode == 0 else ""
+    except (OSError, subprocess.TimeoutExpired):
+        remote = ""
+    if remote:
+        parts = urllib.parse.urlsplit(remote if "://" in remote else "ssh://" + remote.replace(":", "/", 1))
+        identity = f"{(parts.hostname or '').lower()}{parts.path.removesuffix('.git').lower()}"
+    else:
+        identity = str(repo.resolve())
+    return hashlib.sha256(identity.encode()).hexdigest()[:16]
 
 
 def _head_sha(repo: Path) -> str | None:

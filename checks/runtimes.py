@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 WORKSPACE = "/workspace"  # where the app folder is mounted inside every sandbox
-CACHE = "/cache"  # the shared dependency cache, writable only by the install step
+CACHE = "/cache"  # the repository's dependency cache, writable only by its install step
 
 
 class RuntimeUnavailable(RuntimeError):
@@ -32,6 +32,8 @@ class InstallPlan:
     commands: list[str]
     env: dict[str, str]
     ro_paths: list[Path] = field(default_factory=list)
+    # Run after the install in a step no PR process reaches (no network, the workspace read-only).
+    trusted: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -50,7 +52,9 @@ class RuntimeProfile:
     frozen_dirs: tuple[str, ...] = ()
     # Sub-folders of the dependency cache the run step sees read-only.
     run_cache_dirs: tuple[str, ...] = ()
-    # Shell commands run after the install command (e.g. warming the shared byte-code cache).
+    # Shell commands run after the install, apart from it (no PR process, no network, the workspace
+    # read-only): the only step that may write the shared byte-code cache. `{python}` is the host's
+    # interpreter by absolute path, never one from the PR's venv.
     finish: tuple[str, ...] = ()
 
     def install_command(self, app_dir: Path, configured: str | None) -> str:
@@ -86,13 +90,14 @@ PYTHON = RuntimeProfile(
         "UV_LINK_MODE": "copy",
         "UV_NO_PROGRESS": "1",
         "PYTHONUNBUFFERED": "1",
-        # Byte code of installed packages, shared across runs (see checks/sandbox/pyc_warm.py);
-        # read-only in the run step, where the app's own modules compile in memory.
+        # Byte code of installed packages, shared across runs (see checks/sandbox/pyc_warm.py), written
+        # only by the trusted step after the install; read-only in the install and run steps, where the
+        # app's own modules compile in memory.
         "PYTHONPYCACHEPREFIX": f"{CACHE}/pyc",
     },
     frozen_dirs=(".venv",),
     run_cache_dirs=("pyc",),
-    finish=("PYTHONPYCACHEPREFIX={pycache} python {pyc_warm} .venv/lib",),
+    finish=("{python} -I -S -X pycache_prefix={pycache} {pyc_warm} .venv/lib",),
 )
 
 NODE = RuntimeProfile(
@@ -221,8 +226,8 @@ def install_plan(runtime: str, app_dir: Path, configured: str | None, extra_env:
     env.update(extra_env)
     commands = [c.format(**fill) for c in profile.prepare]
     commands.append(profile.install_command(app_dir, configured))
-    commands += [c.format(**fill) for c in profile.finish]
-    return InstallPlan(commands=commands, env=env, ro_paths=ro)
+    trusted = [c.format(**fill) for c in profile.finish]
+    return InstallPlan(commands=commands, env=env, ro_paths=ro, trusted=trusted)
 
 
 def _tool_path(ro: list[Path]) -> str:

@@ -12,15 +12,19 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import socketserver
 import subprocess
 import sys
+import threading
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import redis
 
 from checks.pipeline import evaluate
+from checks.render.checkrun import summary_of
 from checks.report import Report
 
 pytestmark = pytest.mark.slow
@@ -165,9 +169,61 @@ def test_control_sequences_and_markup_are_inert(backend: str, tmp_path: Path) ->
     assert "[/dim] [link=file:///etc]x[/link]" in shown  # the install command, shown as written
     assert "Gate passed" in proc.stdout and "start failed" in proc.stdout.lower()  # the log, as plain text
 
-    from checks.render.checkrun import summary_of
-
     report = evaluate(repo, sandbox=backend)
     markdown = summary_of(report)
     fence = max(len(run) for run in markdown.split("\n") if run and set(run) == {"`"})
     assert fence > 4 and "\x1b" not in markdown
+
+
+def test_install_reaches_only_the_registries(backend: str, tmp_path: Path) -> None:
+    """The install step tries host loopback services, metadata and private addresses: only the registry answers."""
+    hits: list[bytes] = []
+
+    class Forbidden(socketserver.BaseRequestHandler):
+        def handle(self) -> None:
+            hits.append(self.request.recv(100))
+
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Forbidden)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    key = f"decaycheck-hostile-{uuid.uuid4().hex}"
+    repo = hostile("install_egress", tmp_path)
+    (repo / "targets.json").write_text(json.dumps({"port": server.server_address[1], "redis_key": key}))
+    try:
+        report = evaluate(repo, sandbox=backend)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert hits == []
+    assert redis.Redis(host="127.0.0.1", port=6379).get(key) is None  # the SET it sends names db 0
+    assert report.startup == "install_failed", (report.error, report.server_log_tail)
+    line = next(ln for ln in report.server_log_tail.splitlines() if ln.startswith("EGRESS "))
+    results = json.loads(line.removeprefix("EGRESS "))
+    assert results.pop("tunnel registry") == "HTTP/1.1 200 Connection established"
+    refused = {name: outcome for name, outcome in results.items() if name.startswith(("tunnel", "get"))}
+    assert set(refused.values()) == {"HTTP/1.1 403 Forbidden"}, results
+    assert "connected" not in {v for k, v in results.items() if k.startswith("direct")}, results
+    assert "install egress refused 5 connection(s)" in report.server_log_tail
+
+
+def test_caches_no_pr_can_poison(backend: str, tmp_path: Path) -> None:
+    """One repository's install appends to cached packages and plants byte code; another's install is clean."""
+    poisoner = hostile("cache_poison", tmp_path / "a")
+    first = evaluate(poisoner, sandbox=backend)
+    assert first.startup == "install_failed", first.server_log_tail
+    assert "poisoned /cache/uv/" in first.server_log_tail  # the attack reached its own cache
+    assert "install: byte-code cache read-only" in first.server_log_tail
+    assert "postgres" not in first.server_log_tail.split("install: byte-code cache read-only")[-1]
+    victim = hostile("cache_poison", tmp_path / "b")
+    shutil.rmtree(victim / ".github")
+    second = evaluate(victim, sandbox=backend)
+    assert second.startup == "ok", (second.error, second.server_log_tail)
+    assert "six imported" in second.server_log_tail and "POISONED" not in second.server_log_tail
+    assert "run step: byte-code cache read-only" in second.server_log_tail
+
+
+def test_disk_fill_is_reported_as_such(backend: str, tmp_path: Path) -> None:
+    report = evaluate(hostile("disk_fill", tmp_path), sandbox=backend)
+    assert report.error is None, report.error
+    assert report.startup == "start_failed"
+    assert "disk limit reached" in report.startup_detail, report.startup_detail
+    assert "filling the disk" in report.server_log_tail and "last line before exit" in report.server_log_tail

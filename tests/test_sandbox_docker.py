@@ -23,7 +23,7 @@ from checks.pipeline import evaluate
 from checks.report import Report
 from checks.runtimes import PROFILES, install_plan
 from checks.sandbox import PodSpec
-from checks.sandbox.docker import CACHE_VOLUME, LABEL, DockerBackend
+from checks.sandbox.docker import LABEL, PYC_VOLUME, DockerBackend
 from checks.sandbox.docker_images import LOCAL, images_from_env
 from checks.workspace import Workspace
 from tests.support.variants import APPS
@@ -234,7 +234,7 @@ def test_failed_pod_leaves_nothing_behind(engine: DockerBackend, tmp_path: Path)
         with pytest.raises(Exception, match="no-such-runner"):
             broken.run_pod(ws.app, ws.run, spec)
     # The autouse fixture asserts no container or volume of the run is left; the cache stays.
-    assert CACHE_VOLUME in [v.name for v in engine.client.volumes.list()]
+    assert PYC_VOLUME in [v.name for v in engine.client.volumes.list()]
 
 
 def test_image_settings_name_official_images_unless_told_otherwise() -> None:

@@ -162,7 +162,7 @@ def test_sandbox_sees_no_secrets_and_runs_unprivileged(
     installed = backend.install(
         app,
         tmp_path / "work",
-        InstallSpec(runtime="python", commands=plan.commands[-2:-1], env=plan.env, ro_paths=plan.ro_paths),
+        InstallSpec(runtime="python", commands=plan.commands[-1:], env=plan.env, ro_paths=plan.ro_paths),
     )
     assert installed.ok, installed.log_tail
     install_env = (app / "install-env.txt").read_text()

@@ -1,14 +1,20 @@
 """The `local` backend: bubblewrap on this host, an ephemeral PostgreSQL inside the pod.
 
-Both steps run as uid 1000 in a fresh user namespace (PostgreSQL refuses
-root; no capabilities survive), with a PID namespace (`--die-with-parent`:
-when the step ends, every process in it ends) and a filesystem built from an
-allow-list: the system folders and the toolchain read-only, a generated
-/etc (no shadow files, no host secrets), a private /tmp, and only the
-workspace (plus the dependency cache during install) writable. The install
-step shares the host network; the pod gets a new network namespace where
-only loopback exists. Memory and process count are bounded by a cgroup per
-step (see `limits`).
+Every step runs in a fresh user namespace without capabilities (the install
+and the pod's supervisor as uid 1000, since PostgreSQL refuses root; the app
+as uid 1001), with a PID namespace (`--die-with-parent`: when the step ends,
+every process in it ends), an explicit minimal environment (never the
+caller's), and a filesystem built from an allow-list: the system folders and
+the toolchain read-only, a generated /etc (no shadow files, no host secrets),
+a private /tmp, and only the workspace writable (plus, during install, the
+repository's own dependency cache). The install step has a network namespace
+of its own whose one way out is the registry-only egress proxy (`egress`);
+the trusted step after it (byte code) has no network. The pod is two
+sandboxes in one loopback-only network namespace: the supervisor's (driver,
+database, suite runner) and the app's, which has its own PID and user
+namespaces and sees none of the supervisor's processes, files or stdio.
+Memory and process count are bounded by a cgroup per step (see `limits`);
+every stream read from a sandbox is capped (see `streams`).
 """
 
 from __future__ import annotations
@@ -33,6 +39,7 @@ from typing import Any
 import checks
 from checks import database
 from checks.runtimes import CACHE, WORKSPACE
+from checks.sandbox import caches, egress
 from checks.sandbox.base import (
     InstallResult,
     InstallSpec,
@@ -42,6 +49,7 @@ from checks.sandbox.base import (
     SandboxBackend,
     SandboxUnavailable,
     check_suites,
+    disk_note,
 )
 from checks.sandbox.limits import StepLimits
 from checks.sandbox.streams import LINE_CAP, CappedLog, bounded_lines
@@ -80,20 +88,12 @@ ETC_ALLOWED = (
 TOP_LEVEL = ("usr", "bin", "sbin", "lib", "lib32", "lib64", "libx32")
 POD = "/pod"
 TEMPLATE_LAYOUT = "2"  # bump when the template's making changes, so machines rebuild it
-# Host settings the install step needs to reach registries (trust roots, proxies): never credentials.
-INSTALL_PASSTHROUGH = (
-    "SSL_CERT_FILE",
-    "SSL_CERT_DIR",
-    "NODE_EXTRA_CA_CERTS",
-    "HTTP_PROXY",
-    "HTTPS_PROXY",
-    "NO_PROXY",
-    "http_proxy",
-    "https_proxy",
-    "no_proxy",
-)
+# Host settings the install step needs to trust the registries' certificates: never credentials, never proxies
+# (the install step's only way out is the egress proxy, which goes through the host's own proxy if it has one).
+INSTALL_TRUST = ("SSL_CERT_FILE", "SSL_CERT_DIR", "NODE_EXTRA_CA_CERTS")
 DRIVER = Path(__file__).with_name("pod_driver.py")
 DRIVER_HELPERS = Path(__file__).with_name("pod_shared.py")
+EGRESS = Path(__file__).with_name("egress.py")
 
 
 class LocalBackend(SandboxBackend):
@@ -117,27 +117,45 @@ class LocalBackend(SandboxBackend):
             raise SandboxUnavailable(f"bubblewrap cannot create namespaces here: {probe.stderr.strip()}")
 
     def install(self, app: Path, work: Path, spec: InstallSpec, on_event: OnEvent | None = None) -> InstallResult:
-        cache = cache_dir()
-        (cache / "uv").mkdir(exist_ok=True)
-        (cache / "npm").mkdir(exist_ok=True)
-        etc = self._etc(work, resolv=True)
-        passthrough = {k: os.environ[k] for k in INSTALL_PASSTHROUGH if os.environ.get(k)}
-        trust = [Path(v) for k, v in passthrough.items() if k.startswith(("SSL_", "NODE_")) and Path(v).exists()]
+        """The install step: its own network namespace, whose one way out is the registry-only egress proxy."""
+        deps = caches.dependency_cache(spec.cache_key)
+        pyc = caches.byte_code_cache()
+        etc = self._etc(work, resolv=False)
+        trust = {k: os.environ[k] for k in INSTALL_TRUST if os.environ.get(k)}
+        sockets = Path(tempfile.mkdtemp(prefix="decaycheck-egress-"))
+        os.chmod(sockets, 0o755)
+        proxy = egress.EgressProxy(str(sockets / "proxy.sock")).start()
+        python = [Path(sys.prefix), Path(sys.base_prefix).resolve()]
         args = [
             self.bwrap,
-            *self._base_args(etc),
-            *self._ro([*spec.ro_paths, *trust]),
+            *self._base_args(etc, tmp_mb=spec.limits.tmp_mb),
+            "--unshare-net",
+            *self._ro([*spec.ro_paths, *python, *(Path(v) for v in trust.values() if Path(v).exists())]),
             "--bind",
             str(app),
             WORKSPACE,
+            *(a for name in caches.SUBFOLDERS for a in ("--bind", str(deps / name), f"{CACHE}/{name}")),
+            "--ro-bind",
+            str(pyc),
+            f"{CACHE}/{caches.PYC}",
             "--bind",
-            str(cache),
-            CACHE,
+            str(sockets),
+            f"{POD}/egress",
+            "--ro-bind",
+            str(EGRESS),
+            f"{POD}/egress.py",
             "--remount-ro",
             "/",
             "--chdir",
             WORKSPACE,
-            *self._env({**self._base_env(), **passthrough, **spec.env}),
+            *self._env({**self._base_env(), **trust, **spec.env, **egress.proxy_environment()}),
+            sys.executable,
+            "-I",
+            f"{POD}/egress.py",
+            "relay",
+            f"{POD}/egress/proxy.sock",
+            str(egress.RELAY_PORT),
+            "--",
             "/bin/sh",
             "-ec",
             "\n".join(spec.commands),
@@ -150,11 +168,19 @@ class LocalBackend(SandboxBackend):
         )
         tail: collections.deque[str] = collections.deque(maxlen=200)
         t0 = time.monotonic()
-        code, timed_out = _supervise(args, limits, spec.limits.install_s, tail.append, merge_stderr=True)
-        seconds = time.monotonic() - t0
+        try:
+            code, timed_out = _supervise(args, limits, spec.limits.install_s, tail.append)
+        finally:
+            proxy.close()
+            shutil.rmtree(sockets, ignore_errors=True)
         text = "".join(tail)[-16000:]
+        notes = [proxy.note(), caches.bound(spec.cache_key), disk_note(text).strip()]
         if timed_out:
-            text += f"\n[install did not finish within {spec.limits.install_s:g} s]"
+            notes.append(f"[install did not finish within {spec.limits.install_s:g} s]")
+        elif code == 0 and spec.trusted:
+            notes.append(self._trusted_step(app, work, spec))
+        seconds = time.monotonic() - t0
+        text += "".join(f"\n{n}" for n in notes if n)
         return InstallResult(
             ok=code == 0 and not timed_out,
             exit_code=code,
@@ -162,6 +188,36 @@ class LocalBackend(SandboxBackend):
             seconds=round(seconds, 4),
             log_tail=text,
         )
+
+    def _trusted_step(self, app: Path, work: Path, spec: InstallSpec) -> str:
+        """The install's trusted commands (warming the byte-code cache): every PR process has ended, the
+        workspace is read-only, no network; the only writable place is the byte-code cache."""
+        args = [
+            self.bwrap,
+            *self._base_args(self._etc(work, resolv=False)),
+            "--unshare-net",
+            *self._ro(spec.ro_paths),
+            "--ro-bind",
+            str(app),
+            WORKSPACE,
+            "--bind",
+            str(caches.byte_code_cache()),
+            f"{CACHE}/{caches.PYC}",
+            "--remount-ro",
+            "/",
+            "--chdir",
+            WORKSPACE,
+            *self._env(self._base_env()),
+            "/bin/sh",
+            "-ec",
+            "\n".join(spec.trusted),
+        ]
+        limits = StepLimits(memory_mb=1024, pids=64, cpu_s=spec.limits.install_s * 2)
+        tail: collections.deque[str] = collections.deque(maxlen=20)
+        code, timed_out = _supervise(args, limits, spec.limits.install_s, tail.append)
+        if code == 0 and not timed_out:
+            return "".join(tail).strip()[-500:]
+        return "[warming the byte-code cache failed; the app compiles its modules at start]: " + "".join(tail)[-1000:]
 
     def run_pod(self, app: Path, work: Path, spec: PodSpec, on_event: OnEvent | None = None) -> PodResult:
         """Two sandboxes in one network namespace: the pod (driver, database, suite runner) and, started
@@ -263,8 +319,7 @@ class LocalBackend(SandboxBackend):
             if (app / d).is_dir():
                 binds += ["--ro-bind", str(app / d), f"{WORKSPACE}/{d}"]
         for d in spec.cache_dirs:
-            (cache_dir() / d).mkdir(parents=True, exist_ok=True)
-            binds += ["--ro-bind", str(cache_dir() / d), f"{CACHE}/{d}"]
+            binds += ["--ro-bind", str(caches.shared(d)), f"{CACHE}/{d}"]
         binds += ["--bind", str(work / "db"), str(Path(database.SQLITE_PATH).parent)]
         env = {
             **self._base_env(),
@@ -275,7 +330,7 @@ class LocalBackend(SandboxBackend):
         }
         return [
             self.bwrap,
-            *self._base_args(self._etc(work, resolv=False), uid=APP_UID),
+            *self._base_args(self._etc(work, resolv=False), uid=APP_UID, tmp_mb=spec.limits.tmp_mb),
             *self._ro(spec.ro_paths),
             *binds,
             "--remount-ro",
@@ -289,7 +344,7 @@ class LocalBackend(SandboxBackend):
         ]
 
     # -- building blocks ----------------------------------------------------------------------
-    def _base_args(self, etc: Path, uid: int = UID) -> list[str]:
+    def _base_args(self, etc: Path, uid: int = UID, tmp_mb: int = 256) -> list[str]:
         args = [
             "--die-with-parent",
             "--new-session",
@@ -311,6 +366,8 @@ class LocalBackend(SandboxBackend):
             "/proc",
             "--dev",
             "/dev",
+            "--size",
+            str(tmp_mb * 1024 * 1024),
             "--tmpfs",
             "/tmp",
         ]
@@ -481,6 +538,7 @@ class _Pod:
         server_log, tail = self.log.whole(), self.log.text()
         note = " (memory limit reached)" if self.app_limits.hit_memory_limit else ""
         note += " (process limit reached)" if self.app_limits.hit_pids_limit else ""
+        note += disk_note(server_log)
         if early_exit:
             return PodResult(
                 startup="start_failed",
@@ -591,13 +649,7 @@ def _one_result(
 
 
 def _supervise(
-    args: list[str],
-    limits: StepLimits,
-    timeout: float,
-    on_line: Callable[[str], None],
-    *,
-    merge_stderr: bool,
-    on_stderr: Callable[[str], None] | None = None,
+    args: list[str], limits: StepLimits, timeout: float, on_line: Callable[[str], None]
 ) -> tuple[int | None, bool]:
     """Run `args` bounded by `limits` and `timeout`; stream its lines; kill everything it started on the way out."""
     proc: subprocess.Popen | None = None
@@ -607,31 +659,25 @@ def _supervise(
             args,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT if merge_stderr else subprocess.PIPE,
+            stderr=subprocess.STDOUT,
             start_new_session=True,
             preexec_fn=limits.preexec(),
             env=HOST_ENV,
         )
 
-        def pump(stream, sink) -> None:
+        def pump(stream: Any) -> None:
             for raw in bounded_lines(stream):
-                sink(raw.decode("utf-8", "replace"))
-            sink(None)
+                lines.put(raw.decode("utf-8", "replace"))
+            lines.put(None)
 
-        reader = threading.Thread(target=pump, args=(proc.stdout, lines.put), daemon=True)
-        reader.start()
-        if not merge_stderr:
-            err_sink = on_stderr or (lambda _l: None)
-            threading.Thread(
-                target=pump, args=(proc.stderr, lambda line: line is not None and err_sink(line)), daemon=True
-            ).start()
+        threading.Thread(target=pump, args=(proc.stdout,), daemon=True).start()
         deadline = time.monotonic() + timeout
         while True:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 return None, True
             try:
-                line = lines.get(timeout=min(remaining, 0.5))
+                line = lines.get(timeout=remaining)
             except queue.Empty:
                 continue
             if line is None:

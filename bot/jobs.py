@@ -160,14 +160,14 @@ def nothing_to_evaluate(checkout: Path, config_path: str) -> str | None:
     return f"no {config_path} and none of {names} at the repository root"
 
 
-def _evaluate_blocking(checkout: Path, sandbox: str | None, stop: threading.Event) -> Any:
+def _evaluate_blocking(checkout: Path, sandbox: str | None, stop: threading.Event, repository: str) -> Any:
     from checks.pipeline import evaluate
 
     def on_progress(*_args: Any, **_kwargs: Any) -> None:
         if stop.is_set():
             raise Superseded()
 
-    return evaluate(checkout, sandbox=sandbox, on_progress=on_progress)
+    return evaluate(checkout, sandbox=sandbox, on_progress=on_progress, repository=repository)
 
 
 async def _watch_supersede(ctx: AppContext, run: dict[str, Any], stop: threading.Event) -> None:
@@ -251,7 +251,11 @@ async def _evaluate_run(ctx: AppContext, run: dict[str, Any]) -> str:
         checkout = await asyncio.to_thread(fetch_commit, run["clone_url"], run["head_sha"], token, workdir / "repo")
         del token
         reason = nothing_to_evaluate(checkout, ctx.settings.config_path)
-        report = None if reason else await asyncio.to_thread(_evaluate_blocking, checkout, ctx.settings.sandbox, stop)
+        report = (
+            None
+            if reason
+            else await asyncio.to_thread(_evaluate_blocking, checkout, ctx.settings.sandbox, stop, run["repo"])
+        )
     except Superseded:
         return "cancelled"
     except asyncio.CancelledError:

@@ -67,9 +67,18 @@ class _Clock:
 
 
 def evaluate(
-    repo: Path, *, config_file: Path | None = None, on_progress: Progress | None = None, sandbox: str | None = None
+    repo: Path,
+    *,
+    config_file: Path | None = None,
+    on_progress: Progress | None = None,
+    sandbox: str | None = None,
+    repository: str | None = None,
 ) -> Report:
-    """The report for the checkout at `repo` (see module docstring for what never raises)."""
+    """The report for the checkout at `repo` (see module docstring for what never raises).
+
+    `repository` names the repository the checkout is of (e.g. `owner/name`): its installs share one
+    dependency cache. Without it the checkout's remote, else its folder, names it.
+    """
     say = _reporter(on_progress)
     clock = _Clock()
     report = Report(repo_path=str(repo))
@@ -87,7 +96,7 @@ def evaluate(
                 report.config_error = str(exc)
                 say(f"config error: {exc}")
                 return report
-        _evaluate(repo, resolved, report, clock, say, sandbox)
+        _evaluate(repo, resolved, report, clock, say, sandbox, cache_key(repo, repository))
     except _Cancelled as cancelled:
         raise cancelled.original from None
     except Exception as exc:  # the report must say what went wrong, never a traceback on the caller
@@ -101,7 +110,13 @@ def evaluate(
 
 
 def _evaluate(
-    repo: Path, resolved: config_mod.Resolved, report: Report, clock: _Clock, say: Progress, sandbox: str | None
+    repo: Path,
+    resolved: config_mod.Resolved,
+    report: Report,
+    clock: _Clock,
+    say: Progress,
+    sandbox: str | None,
+    deps_key: str,
 ) -> None:
     cfg = resolved.config
     report.constraints = resolved.constraints.declared()
@@ -141,7 +156,7 @@ def _evaluate(
                     env=plan.env,
                     ro_paths=plan.ro_paths,
                     trusted=plan.trusted,
-                    cache_key=cache_key(repo),
+                    cache_key=deps_key,
                     limits=limits,
                 ),
             )
@@ -242,8 +257,11 @@ def _relative_paths(log: str) -> str:
     return log.replace(f"{runtimes.WORKSPACE}/", "")
 
 
-def cache_key(repo: Path) -> str:
-    """The dependency cache a checkout's installs share: one per repository (its remote, else its folder)."""
+def cache_key(repo: Path, repository: str | None = None) -> str:
+    """The dependency cache a checkout's installs share: one per repository (named, else its remote, else its
+    folder)."""
+    if repository:
+        return hashlib.sha256(repository.lower().encode()).hexdigest()[:16]
     try:
         res = subprocess.run(
             ["git", "-C", str(repo), "config", "--get", "remote.origin.url"], capture_output=True, text=True, timeout=10

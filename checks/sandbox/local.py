@@ -151,6 +151,7 @@ class LocalBackend(SandboxBackend):
             *self._env({**self._base_env(), **trust, **spec.env, **egress.proxy_environment()}),
             sys.executable,
             "-I",
+            "-S",
             f"{POD}/egress.py",
             "relay",
             f"{POD}/egress/proxy.sock",

@@ -61,9 +61,10 @@ def backend(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> 
 
 
 def hostile(name: str, tmp_path: Path) -> Path:
-    """A private copy of one corpus app (tests may add to it)."""
+    """A private copy of one corpus app (tests may add to it), with the healthy server as its main.py."""
     repo = tmp_path / name
     shutil.copytree(CORPUS / name, repo, symlinks=True)
+    shutil.copyfile(CORPUS / "healthy_server.py", repo / "main.py")
     return repo
 
 

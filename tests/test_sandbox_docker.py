@@ -93,16 +93,7 @@ def write_app(root: Path, main: str, *, requirements: str = "", config: str = ""
     return root
 
 
-HEALTHY_SERVER = """
-    import http.server, os
-    class H(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):
-            self.send_response(200 if self.path == "/api/health-check" else 404)
-            self.end_headers()
-        def log_message(self, *args):
-            pass
-    http.server.ThreadingHTTPServer(("0.0.0.0", int(os.environ["PORT"])), H).serve_forever()
-"""
+HEALTHY_SERVER = (Path(__file__).resolve().parent / "hostile" / "healthy_server.py").read_text()
 
 
 def test_app_that_exits_gets_start_failed(tmp_path: Path) -> None:

@@ -618,14 +618,8 @@ class _Pod:
         self.app_thread.start()
 
     def _stop(self) -> None:
-        for proc, limits in ((self.app, self.app_limits), (self.pod, self.pod_limits)):
-            limits.kill_all(proc.pid if proc is not None else None)
-            if proc is not None:
-                try:
-                    proc.wait(timeout=5)
-                except subprocess.TimeoutExpired:
-                    pass
-            limits.close()
+        _end(self.app, self.app_limits)
+        _end(self.pod, self.pod_limits)
         if self.app_thread is not None:
             self.app_thread.join(timeout=5)
 
@@ -688,13 +682,18 @@ def _supervise(
     except subprocess.TimeoutExpired:
         return None, True
     finally:
-        limits.kill_all(proc.pid if proc is not None else None)
-        if proc is not None:
-            try:
-                proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                pass
-        limits.close()
+        _end(proc, limits)
+
+
+def _end(proc: subprocess.Popen | None, limits: StepLimits) -> None:
+    """Kill everything a step started (its process group and cgroup), reap it, remove its cgroups."""
+    limits.kill_all(proc.pid if proc is not None else None)
+    if proc is not None:
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            pass
+    limits.close()
 
 
 def postgres_template(backend: LocalBackend, pg: database.PostgresBinaries) -> Path:

@@ -18,22 +18,18 @@ def direct(host, port, payload=b""):
         return type(exc).__name__
 
 
+def through_proxy(request_line):
+    """The proxy's status line for one request (a CONNECT, or a plain GET of an absolute URL)."""
+    try:
+        with socket.create_connection((proxy.hostname, proxy.port), timeout=10) as s:
+            s.sendall(f"{request_line} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+            return s.recv(200).split(b"\r\n", 1)[0].decode()
+    except OSError as exc:
+        return type(exc).__name__
+
+
 def tunnel(target):
-    try:
-        with socket.create_connection((proxy.hostname, proxy.port), timeout=10) as s:
-            s.sendall(f"CONNECT {target} HTTP/1.1\r\nHost: {target}\r\n\r\n".encode())
-            return s.recv(200).split(b"\r\n", 1)[0].decode()
-    except OSError as exc:
-        return type(exc).__name__
-
-
-def plain_get(url):
-    try:
-        with socket.create_connection((proxy.hostname, proxy.port), timeout=10) as s:
-            s.sendall(f"GET {url} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
-            return s.recv(200).split(b"\r\n", 1)[0].decode()
-    except OSError as exc:
-        return type(exc).__name__
+    return through_proxy(f"CONNECT {target}")
 
 
 key = targets["redis_key"]
@@ -47,7 +43,7 @@ results = {
     "tunnel redis": tunnel("localhost:6379"),
     "tunnel metadata": tunnel("169.254.169.254:443"),
     "tunnel registry port 80": tunnel("pypi.org:80"),
-    "get forbidden": plain_get(f"http://127.0.0.1:{targets['port']}/"),
+    "get forbidden": through_proxy(f"GET http://127.0.0.1:{targets['port']}/"),
     "tunnel registry": tunnel("pypi.org:443"),
 }
 print("EGRESS " + json.dumps(results), flush=True)

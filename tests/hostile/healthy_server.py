@@ -1,3 +1,5 @@
+"""The healthy server every hostile app that must start runs as its main.py (copied in by the tests)."""
+
 import http.server
 import os
 

@@ -93,7 +93,9 @@ def write_app(root: Path, main: str, *, requirements: str = "", config: str = ""
     return root
 
 
-HEALTHY_SERVER = (Path(__file__).resolve().parent / "hostile" / "healthy_server.py").read_text()
+HEALTHY_SERVER = textwrap.indent(
+    (Path(__file__).resolve().parent / "hostile" / "healthy_server.py").read_text(), "    "
+)
 
 
 def test_app_that_exits_gets_start_failed(tmp_path: Path) -> None:

@@ -46,7 +46,7 @@ def backend(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> 
     if name == "local":
         yield name
         return
-    from checks.sandbox.docker import LABEL, DockerBackend
+    from checks.sandbox.docker import OWNER_LABEL, DockerBackend
     from checks.sandbox.docker_images import LOCAL
 
     if os.environ.get("DECAYCHECK_SKIP_DOCKER") == "1":
@@ -54,10 +54,13 @@ def backend(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> 
     engine = DockerBackend(LOCAL)
     engine.check()  # a missing engine or image is a failure, not a skip
     monkeypatch.setenv("DECAYCHECK_DOCKER_IMAGES", "local")
+    owner = f"test-hostile-{uuid.uuid4().hex[:12]}"  # the engine is shared: judge only this test's runs
+    monkeypatch.setenv("DECAYCHECK_DOCKER_OWNER", owner)
     yield name
     client = engine.client
-    assert client.containers.list(all=True, filters={"label": LABEL}) == []
-    assert client.volumes.list(filters={"label": LABEL}) == []
+    mine = {"label": f"{OWNER_LABEL}={owner}"}
+    assert client.containers.list(all=True, filters=mine) == []
+    assert client.volumes.list(filters=mine) == []
 
 
 def hostile(name: str, tmp_path: Path) -> Path:

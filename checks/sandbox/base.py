@@ -10,7 +10,7 @@ Same topology for every backend:
      ephemeral database, the app (started, then polled for health) and the suite runner;
      afterwards the runtime evidence (tables, row counts, SQLite files) is taken inside it.
      The app cannot reach the supervisor and the runner (their processes, files or stdio);
-     the host accepts one result, and one per suite asked for (`check_suites`).
+     the host accepts only what the pod protocol allows (`protocol.PodEvents`).
 Both steps are bounded (wall time per phase, memory, processes, CPU, log size) and leave
 no process behind, whatever happens. Results are plain data so the pipeline never
 depends on how a backend isolates the code.
@@ -136,15 +136,3 @@ DISK_FULL = "No space left on device"
 def disk_note(log: str) -> str:
     """Said after a failure's reason when the sandbox ran out of disk (its /tmp or the workspace)."""
     return " (disk limit reached: no space left on device)" if DISK_FULL in log else ""
-
-
-def check_suites(pod: PodResult, spec: PodSpec) -> None:
-    """The host accepts exactly one well-formed result per suite it asked for; anything else fails the pod."""
-    names = [s.get("suite") if isinstance(s, dict) else None for s in pod.suites]
-    unknown = [n for n in names if n not in spec.suites]
-    twice = sorted({n for n in names if n is not None and names.count(n) > 1})
-    if unknown or twice or set(pod.suite_errors) - set(spec.suites):
-        raise SandboxUnavailable(
-            "pod failed: suite results that were not asked for"
-            + (f" (twice: {', '.join(map(str, twice))})" if twice else "")
-        )

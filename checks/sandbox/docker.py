@@ -48,10 +48,12 @@ from checks.sandbox.base import (
     disk_note,
 )
 from checks.sandbox.docker_images import SandboxImages, images_from_env
+from checks.sandbox.protocol import PodEvents, describe
 from verifiers.runtime import RuntimeEvidence
 
 LABEL = "org.decaycheck.sandbox"
 ROLE_LABEL = "org.decaycheck.role"
+OWNER_LABEL = "org.decaycheck.owner"
 # One dependency cache per repository (uv, npm, the uv the install fetches), and the byte-code cache that
 # only the trusted step after an install writes (see checks/sandbox/caches.py for the local layout).
 DEPS_VOLUME = "decaycheck-deps-{key}"
@@ -327,7 +329,8 @@ class _Run:
         self.egress_containers: list[Any] = []
 
     def labels(self, role: str) -> dict[str, str]:
-        return {LABEL: self.id, ROLE_LABEL: role}
+        owner = os.environ.get("DECAYCHECK_DOCKER_OWNER")  # who started the run (a worker, a test session)
+        return {LABEL: self.id, ROLE_LABEL: role, **({OWNER_LABEL: owner} if owner else {})}
 
     @classmethod
     def load(cls, backend: DockerBackend, work: Path) -> _Run | None:
@@ -516,6 +519,9 @@ class _Pod:
             "started_at": started_at,
             "database": spec.database,
             "sqlite_path": database.SQLITE_PATH,
+            "suite_argv": ["python", "-m", "conduit_suite"],
+            "suite_cwd": "/tmp",
+            "out_dir": "/tmp",
         }
         return self.client.containers.create(
             self.backend.images.runner,
@@ -563,37 +569,29 @@ class _Pod:
             raise SandboxUnavailable(f"pod failed: {why}: " + (_logs(pg, 4000) if pg is not None else ""))
 
     def _supervise(self, app: Any, runner: Any, t_start: float) -> dict[str, Any]:
-        """Follow the runner's events while watching the app; returns the SQLite evidence."""
+        """Follow the runner's events (the pod protocol) while watching the app; returns the SQLite evidence."""
         spec = self.spec
-        events: list[dict[str, Any]] = []
+        lines: list[str] = []
         done = threading.Event()
 
         def follow() -> None:
             try:
                 for line in _lines(runner.logs(stream=True, follow=True, stdout=True, stderr=False)):
-                    try:
-                        events.append(json.loads(line))
-                    except ValueError:
-                        continue
+                    lines.append(line)
             finally:
                 done.set()
 
         threading.Thread(target=follow, daemon=True).start()
+        events = PodEvents(spec.suites)
         deadline = time.monotonic() + spec.limits.start_s + spec.limits.suite_s + 30
         seen = 0
-        healthy = False
-        suite_t0 = None
         while not done.wait(0.05):
-            while seen < len(events):
-                event = events[seen]
+            while seen < len(lines):
+                event = events.take(lines[seen])
                 seen += 1
-                if event["event"] == "startup":
-                    self.result["timings"]["start"] = round(time.monotonic() - t_start, 4)
-                    self.result["startup"], self.result["reason"] = event["status"], event["reason"]
-                    healthy = event["status"] == "ok"
-                    suite_t0 = time.monotonic()
-                    self.say(f"server {event['status']}" + (f": {event['reason']}" if event["reason"] else ""))
-            if not healthy:
+                if event is not None:
+                    self.say(describe(event))
+            if events.startup is None:
                 app.reload()
                 if app.status == "exited":
                     code = app.attrs["State"]["ExitCode"]
@@ -607,22 +605,18 @@ class _Pod:
             if time.monotonic() > deadline:
                 _remove(runner)
                 raise SandboxUnavailable("pod failed: the pod did not finish in time")
-        evidence: dict[str, Any] = {}
-        for event in events:
-            if event["event"] == "suite_done":
-                self.result["suites"].append(event["result"])
-                self.say(f"suite {event['suite']} done")
-            elif event["event"] == "suite_error":
-                self.result["suite_errors"][event["suite"]] = event["message"]
-                self.say(f"suite {event['suite']} failed to run")
-            elif event["event"] == "evidence":
-                evidence = {k: v for k, v in event.items() if k != "event"}
-        if "startup" not in {e["event"] for e in events}:
+        for line in lines[seen:]:
+            event = events.take(line)
+            if event is not None:
+                self.say(describe(event))
+        if events.done is None and events.failure is None:
             raise SandboxUnavailable(
                 "pod failed: the suite runner ended without a result: " + _logs(runner, 2000, True)
             )
-        if suite_t0 is not None and healthy:
-            self.result["timings"]["suite"] = round(time.monotonic() - suite_t0, 4)
+        folded = events.result()
+        evidence = folded.pop("evidence") or {}
+        folded["timings"] = {**self.result["timings"], **folded["timings"], "db": self.result["timings"]["db"]}
+        self.result.update(folded)
         return evidence
 
     def _postgres_tables(self, pg: Any) -> dict[str, int]:

@@ -48,10 +48,10 @@ from checks.sandbox.base import (
     PodSpec,
     SandboxBackend,
     SandboxUnavailable,
-    check_suites,
     disk_note,
 )
 from checks.sandbox.limits import StepLimits
+from checks.sandbox.protocol import DbReady, PodEvents, describe
 from checks.sandbox.streams import LINE_CAP, CappedLog, bounded_lines
 from checks.workspace import cache_dir
 from verifiers.runtime import RuntimeEvidence
@@ -439,31 +439,6 @@ def _memory_dir() -> str | None:
     return str(shm) if shm.is_dir() and os.access(shm, os.W_OK) else None
 
 
-def _describe(event: dict) -> str:
-    kind = event.get("event")
-    if kind == "db_ready":
-        return f"database ready in {event['seconds']:.2f} s"
-    if kind == "startup":
-        return (
-            f"server {event['status']}"
-            + (f": {event['reason']}" if event.get("reason") else "")
-            + f" ({event['seconds']:.2f} s)"
-        )
-    if kind == "suite_done":
-        return f"suite {event['suite']} {'done' if event['ok'] else 'failed to run'}"
-    if kind == "error":
-        return f"pod error: {str(event['message'])[:200]}"
-    return str(kind)[:100]
-
-
-def _event(line: bytes) -> dict | None:
-    try:
-        event = json.loads(line)
-    except ValueError:
-        return None
-    return event if isinstance(event, dict) and isinstance(event.get("event"), str) else None
-
-
 class _Pod:
     """One run of the local pod: the driver's sandbox, then the app's, followed to the driver's result."""
 
@@ -490,8 +465,7 @@ class _Pod:
     def run(self, app: Path) -> PodResult:
         spec = self.spec
         budget = 30 + spec.limits.start_s + spec.limits.suite_s + 30
-        finals: list[dict] = []
-        timings: dict[str, float] = {}
+        events = PodEvents(spec.suites)
         app_exit: int | None = None
         early_exit = timed_out = False
         t_app = 0.0
@@ -511,29 +485,19 @@ class _Pod:
                     break
                 if source == "app_exit":
                     app_exit = int(payload)
-                    if "start" not in timings:  # exited before the driver saw it healthy
-                        timings["start"] = round(time.monotonic() - t_app, 4)
+                    if events.startup is None:  # exited before the driver saw it healthy
                         early_exit = True
                         break
                     continue
-                event = _event(payload)
+                event = events.take(payload)
                 if event is None:
                     self.stderr.append(payload[:2000].decode("utf-8", "replace"))
                     continue
-                kind = event["event"]
-                if kind == "db_ready" and self.app is None:
-                    timings["db"] = float(event.get("seconds") or 0.0)
+                self.say(describe(event))
+                if isinstance(event, DbReady):
                     t_app = time.monotonic()
-                    self.say(_describe(event))
                     self._start_app(app, child)
                     self.say("server starting")
-                    continue
-                elif kind == "startup":
-                    timings["start"] = float(event.get("seconds") or 0.0)
-                if kind in ("result", "error"):
-                    finals.append(event)
-                else:
-                    self.say(_describe(event))
         finally:
             self._stop()
         server_log, tail = self.log.whole(), self.log.text()
@@ -544,7 +508,7 @@ class _Pod:
             return PodResult(
                 startup="start_failed",
                 reason=f"the server process exited with code {app_exit} before it was healthy{note}",
-                timings=timings,
+                timings={"db": events.db.seconds if events.db else 0.0, "start": round(time.monotonic() - t_app, 4)},
                 app_exit_code=app_exit,
                 evidence=RuntimeEvidence(
                     database=spec.database, collected=False, note="the server never became healthy"
@@ -552,13 +516,22 @@ class _Pod:
                 server_log_tail=tail,
                 server_log=server_log,
             )
-        result = _one_result(finals, timed_out, self.pod.returncode if self.pod else None, self.stderr, note)
+        if timed_out:
+            raise SandboxUnavailable(f"pod failed: the pod did not finish in time{note}")
+        if events.done is None and events.failure is None:
+            code = self.pod.returncode if self.pod else None
+            raise SandboxUnavailable(f"pod failed: the pod ended with code {code}: " + "".join(self.stderr)[-2000:])
+        folded = events.result()
+        evidence = folded.pop("evidence")
         if app_exit is None and self.app is not None and self.app.returncode not in (None, -signal.SIGKILL):
             app_exit = self.app.returncode
-        pod = PodResult.model_validate(
-            {**result, "server_log_tail": tail, "server_log": server_log, "app_exit_code": app_exit}
+        pod = PodResult(
+            **folded,
+            evidence=RuntimeEvidence(database=spec.database, **evidence) if evidence else None,
+            server_log_tail=tail,
+            server_log=server_log,
+            app_exit_code=app_exit,
         )
-        check_suites(pod, spec)
         if note and pod.startup != "ok":
             pod.reason += note
         return pod
@@ -622,25 +595,6 @@ class _Pod:
         _end(self.pod, self.pod_limits)
         if self.app_thread is not None:
             self.app_thread.join(timeout=5)
-
-
-def _one_result(
-    finals: list[dict], timed_out: bool, code: int | None, stderr: collections.deque[str], note: str
-) -> dict:
-    """The driver's single result event; anything else (none, an error, two) fails the pod."""
-    results = [e for e in finals if e["event"] == "result"]
-    errors = [e for e in finals if e["event"] == "error"]
-    if len(results) == 1 and not errors:
-        return {k: v for k, v in results[0].items() if k != "event"}
-    if len(results) > 1:
-        why = f"the pod sent {len(results)} results where one was expected"
-    elif errors:
-        why = str(errors[-1].get("message", ""))[-3000:]
-    elif timed_out:
-        why = "the pod did not finish in time"
-    else:
-        why = f"the pod ended with code {code}: " + "".join(stderr)[-2000:]
-    raise SandboxUnavailable(f"pod failed: {why}{note}")
 
 
 def _supervise(

@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from pod_shared import emit, sqlite_files, sqlite_tables, wait_healthy
+from pod_shared import emit, sqlite_tables, supervise
 
 
 def stop(proc: subprocess.Popen | None, sig: int = signal.SIGTERM, grace: float = 1.5) -> None:
@@ -104,76 +104,22 @@ def not_dumpable() -> None:
 def main(spec_path: str) -> int:
     not_dumpable()
     spec = json.loads(Path(spec_path).read_text())
-    out = Path(spec["out_dir"])
-    workspace = Path(spec["workspace"])
     started_at = time.time() - 1
     pg = None
-    result: dict = {"startup": "start_failed", "timings": {}, "suites": [], "suite_errors": {}}
     try:
         if spec["database"] == "postgresql":
-            pg, seconds = start_postgres(spec, out)
-            result["timings"]["db"] = round(seconds, 4)
+            pg, seconds = start_postgres(spec, Path(spec["out_dir"]))
             emit("db_ready", seconds=round(seconds, 4))
+            tables = lambda: postgres_tables(spec)  # noqa: E731
         else:
-            result["timings"]["db"] = 0.0
             emit("db_ready", seconds=0.0)
-
-        t0 = time.monotonic()
-        status, reason = wait_healthy(f"http://127.0.0.1:{spec['port']}{spec['health_path']}", spec["start_s"])
-        result["timings"]["start"] = round(time.monotonic() - t0, 4)
-        result["startup"], result["reason"] = status, reason
-        emit("startup", status=status, reason=reason, seconds=result["timings"]["start"])
-
-        if status == "ok":
-            t1 = time.monotonic()
-            deadline = t1 + spec["suite_s"]
-            for suite in spec["suites"]:
-                target = out / f"suite-{suite}.json"
-                argv = spec["suite_argv"] + [
-                    "--base-url",
-                    f"http://127.0.0.1:{spec['port']}",
-                    "--api-prefix",
-                    spec["api_prefix"],
-                    "--suite",
-                    suite,
-                    "--json",
-                    str(target),
-                ]
-                try:
-                    res = subprocess.run(
-                        argv,
-                        env=spec["suite_env"],
-                        cwd=spec["suite_cwd"],
-                        capture_output=True,
-                        text=True,
-                        timeout=max(1.0, deadline - time.monotonic()),
-                    )
-                    if target.exists():
-                        result["suites"].append(json.loads(target.read_text()))
-                    else:
-                        result["suite_errors"][suite] = (
-                            f"suite runner exited {res.returncode}: " + (res.stderr or res.stdout)[-2000:]
-                        )
-                except subprocess.TimeoutExpired:
-                    result["suite_errors"][suite] = f"suite did not finish within {spec['suite_s']:g} s"
-                emit("suite_done", suite=suite, ok=suite not in result["suite_errors"])
-            result["timings"]["suite"] = round(time.monotonic() - t1, 4)
-
-        evidence: dict = {"database": spec["database"], "tables": {}, "sqlite_files": [], "collected": True}
-        try:
-            evidence["tables"] = (
-                postgres_tables(spec) if spec["database"] == "postgresql" else sqlite_tables(spec["sqlite_path"])
-            )
-            evidence["sqlite_files"] = sqlite_files(workspace, started_at, set(spec["frozen_dirs"]))
-        except Exception as exc:  # evidence is best effort; its absence is reported, not fatal
-            evidence.update(collected=False, note=f"could not inspect the database: {exc}")
-        result["evidence"] = evidence
+            tables = lambda: sqlite_tables(spec["sqlite_path"])  # noqa: E731
+        supervise(spec, tables, started_at)
     except Exception as exc:
         emit("error", message=str(exc)[-3000:])
         return 3
     finally:
         stop(pg, signal.SIGQUIT)
-    emit("result", **result)
     return 0
 
 

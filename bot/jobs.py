@@ -383,6 +383,7 @@ async def _evaluate_run(ctx: AppContext, run: dict[str, Any]) -> str:
                     base=base,
                     app=run.get("app"),
                     add_suites=("strict",) if run.get("strict") else (),
+                    repository=run["repo"],
                 )
     except Superseded:
         return "cancelled"

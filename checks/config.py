@@ -238,6 +238,7 @@ class LimitsConfig(_Strict):
     memory_mb: int = Field(default=defaults.MEMORY_MB, ge=64)
     pids: int = Field(default=defaults.PIDS, ge=16)
     log_kb: int = Field(default=defaults.LOG_KB, ge=1)
+    tmp_mb: int = Field(default=defaults.TMP_MB, ge=16)
 
     def limits(self) -> Limits:
         """The bounds as the sandbox backends take them."""

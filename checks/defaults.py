@@ -23,3 +23,4 @@ SUITE_S: Final = 120.0
 MEMORY_MB: Final = 2048
 PIDS: Final = 512
 LOG_KB: Final = 1024
+TMP_MB: Final = 256  # the app's size-capped /tmp

@@ -11,10 +11,12 @@ folder, deleted at the end.
 
 from __future__ import annotations
 
+import hashlib
 import shlex
 import subprocess
 import time
 import traceback
+import urllib.parse
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -78,6 +80,7 @@ def evaluate(
     app: str | None = None,
     add_suites: tuple[config_mod.SuiteName, ...] = (),
     keep_workspace: bool = False,
+    repository: str | None = None,
 ) -> Report:
     """The report for the checkout at `repo` (see module docstring for what never raises).
 
@@ -86,7 +89,9 @@ def evaluate(
     `base`: the config the repository's `extends` names (fetched by the caller);
     `app`: which app of a monorepo's `apps:`; `add_suites`: suites run on top of
     the configured ones (the "Re-run strict" button); `keep_workspace` leaves the private copy
-    (installed dependencies, logs) in place to debug an install.
+    (installed dependencies, logs) in place to debug an install; `repository` names the repository the
+    checkout is of (e.g. `owner/name`): its installs share one dependency cache. Without it the
+    checkout's remote, else its folder, names it.
     """
     say = _reporter(on_progress)
     clock = _Clock()
@@ -111,7 +116,7 @@ def evaluate(
         report.config_sources = [ConfigSource(key=k, value=v, source=s) for k, v, s in resolved.sources]
         report.annotations_max = cfg.annotations.max
         report.annotation_levels = list(cfg.annotations.levels)
-        _evaluate(repo, resolved, plans, report, clock, say, sandbox, keep_workspace)
+        _evaluate(repo, resolved, plans, report, clock, say, sandbox, cache_key(repo, repository), keep_workspace)
     except _Cancelled as cancelled:
         raise cancelled.original from None
     except Exception as exc:  # the report must say what went wrong, never a traceback on the caller
@@ -132,6 +137,7 @@ def _evaluate(
     clock: _Clock,
     say: Progress,
     sandbox: str | SandboxBackend | None,
+    deps_key: str,
     keep_workspace: bool = False,
 ) -> None:
     cfg = resolved.config
@@ -186,7 +192,7 @@ def _evaluate(
         report.install = f"from {plan.source} on {plan.toolchain}"
         if "UV_EXCLUDE_NEWER" in plan.env:
             report.install += f", dependencies as of {plan.env['UV_EXCLUDE_NEWER']}"
-        say(f"installing from {plan.source} on {plan.toolchain} ({plan.commands[-1 - len(profile.finish)]})")
+        say(f"installing from {plan.source} on {plan.toolchain} ({plan.commands[-1]})")
         with clock.phase("install"):
             installed = backend.install(
                 ws.app,
@@ -197,6 +203,8 @@ def _evaluate(
                     commands=plan.commands,
                     env=plan.env,
                     ro_paths=plan.ro_paths,
+                    trusted=plan.trusted,
+                    cache_key=deps_key,
                     limits=limits,
                 ),
             )
@@ -327,6 +335,26 @@ def _commit_date(repo: Path) -> str:
     if res.returncode != 0 or not stamp:
         raise runtimes.RuntimeUnavailable("app.dependencies_as_of: commit: the checkout has no commit to date")
     return datetime.fromisoformat(stamp).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def cache_key(repo: Path, repository: str | None = None) -> str:
+    """The dependency cache a checkout's installs share: one per repository (named, else its remote, else its
+    folder)."""
+    if repository:
+        return hashlib.sha256(repository.lower().encode()).hexdigest()[:16]
+    try:
+        res = subprocess.run(
+            ["git", "-C", str(repo), "config", "--get", "remote.origin.url"], capture_output=True, text=True, timeout=10
+        )
+        remote = res.stdout.strip() if res.returncode == 0 else ""
+    except (OSError, subprocess.TimeoutExpired):
+        remote = ""
+    if remote:
+        parts = urllib.parse.urlsplit(remote if "://" in remote else "ssh://" + remote.replace(":", "/", 1))
+        identity = f"{(parts.hostname or '').lower()}{parts.path.removesuffix('.git').lower()}"
+    else:
+        identity = str(repo.resolve())
+    return hashlib.sha256(identity.encode()).hexdigest()[:16]
 
 
 def _head_sha(repo: Path) -> str | None:

@@ -25,7 +25,7 @@ from pathlib import Path
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
 WORKSPACE = "/workspace"  # where the app folder is mounted inside every sandbox
-CACHE = "/cache"  # the shared dependency cache, writable only by the install step
+CACHE = "/cache"  # the repository's dependency cache, writable only by its install step
 
 
 class RuntimeUnavailable(RuntimeError):
@@ -45,6 +45,8 @@ class InstallPlan:
     source: str = ""
     toolchain: str = ""
     version: str | None = None  # the runtime's version ("3.12", "20"), for backends that pick an image by it
+    # Run after the install in a step no PR process reaches (no network, the workspace read-only).
+    trusted: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -62,7 +64,9 @@ class RuntimeProfile:
     frozen_dirs: tuple[str, ...] = ()
     # Sub-folders of the dependency cache the run step sees read-only.
     run_cache_dirs: tuple[str, ...] = ()
-    # Shell commands run after the install command (e.g. warming the shared byte-code cache).
+    # Shell commands run after the install, apart from it (no PR process, no network, the workspace
+    # read-only): the only step that may write the shared byte-code cache. `{python}` is the host's
+    # interpreter by absolute path, never one from the PR's venv.
     finish: tuple[str, ...] = ()
 
     def install_command(self, app_dir: Path, configured: str | None) -> str:
@@ -106,13 +110,14 @@ PYTHON = RuntimeProfile(
         "UV_LINK_MODE": "copy",
         "UV_NO_PROGRESS": "1",
         "PYTHONUNBUFFERED": "1",
-        # Byte code of installed packages, shared across runs (see checks/sandbox/pyc_warm.py);
-        # read-only in the run step, where the app's own modules compile in memory.
+        # Byte code of installed packages, shared across runs (see checks/sandbox/pyc_warm.py), written
+        # only by the trusted step after the install; read-only in the install and run steps, where the
+        # app's own modules compile in memory.
         "PYTHONPYCACHEPREFIX": f"{CACHE}/pyc",
     },
     frozen_dirs=(".venv",),
     run_cache_dirs=("pyc",),
-    finish=("PYTHONPYCACHEPREFIX={pycache} python {pyc_warm} .venv/lib",),
+    finish=("{python} -I -S -X pycache_prefix={pycache} {pyc_warm} .venv/lib",),
 )
 
 NODE = RuntimeProfile(
@@ -282,13 +287,14 @@ def install_plan(
     env.update(extra_env)
     commands = [c.format(**fill) for c in profile.prepare]
     commands.append(command)
-    commands += [c.format(**fill) for c in profile.finish]
+    trusted = [c.format(**fill) for c in profile.finish]
     found = re.match(r"(?:python|node) (\d+)(\.\d+)?", toolchain)
     version = None if found is None else found[1] + ((found[2] or "") if runtime == "python" else "")
     return InstallPlan(
         commands=commands,
         env=env,
         ro_paths=list(dict.fromkeys(ro)),
+        trusted=trusted,
         source=source,
         toolchain=toolchain,
         version=version,

@@ -24,7 +24,7 @@ from checks.report import Report
 from checks.runtimes import PROFILES, install_plan
 from checks.sandbox import PodSpec
 from checks.sandbox import docker as docker_backend
-from checks.sandbox.docker import CACHE_VOLUME, LABEL, DockerBackend
+from checks.sandbox.docker import LABEL, PYC_VOLUME, DockerBackend
 from checks.sandbox.docker_images import LOCAL, images_from_env
 from checks.workspace import Workspace
 from tests.support.variants import APPS
@@ -114,16 +114,9 @@ def write_app(root: Path, main: str, *, requirements: str = "", config: str = ""
     return root
 
 
-HEALTHY_SERVER = """
-    import http.server, os
-    class H(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):
-            self.send_response(200 if self.path == "/api/health-check" else 404)
-            self.end_headers()
-        def log_message(self, *args):
-            pass
-    http.server.ThreadingHTTPServer(("0.0.0.0", int(os.environ["PORT"])), H).serve_forever()
-"""
+HEALTHY_SERVER = textwrap.indent(
+    (Path(__file__).resolve().parent / "hostile" / "healthy_server.py").read_text(), "    "
+)
 
 
 def test_app_that_exits_gets_start_failed(tmp_path: Path) -> None:
@@ -257,7 +250,7 @@ def test_failed_pod_leaves_nothing_behind(engine: DockerBackend, tmp_path: Path)
         with pytest.raises(Exception, match="no-such-runner"):
             broken.run_pod(ws.app, ws.run, spec)
     # The autouse fixture asserts no container or volume of the run is left; the cache stays.
-    assert CACHE_VOLUME in [v.name for v in engine.client.volumes.list()]
+    assert PYC_VOLUME in [v.name for v in engine.client.volumes.list()]
 
 
 def test_image_settings_name_official_images_unless_told_otherwise() -> None:

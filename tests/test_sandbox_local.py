@@ -163,7 +163,7 @@ def test_sandbox_sees_no_secrets_and_runs_unprivileged(
     installed = backend.install(
         app,
         tmp_path / "work",
-        InstallSpec(runtime="python", commands=plan.commands[-2:-1], env=plan.env, ro_paths=plan.ro_paths),
+        InstallSpec(runtime="python", commands=plan.commands[-1:], env=plan.env, ro_paths=plan.ro_paths),
     )
     assert installed.ok, installed.log_tail
     install_env = (app / "install-env.txt").read_text()
@@ -175,7 +175,7 @@ def test_sandbox_sees_no_secrets_and_runs_unprivileged(
     assert secret not in json.dumps(probe["env"])
     assert "DECAYCHECK_WEBHOOK_SECRET" not in probe["env"] and "GITHUB_TOKEN" not in probe["env"]
     assert probe["env"]["DATABASE_URL"].startswith("sqlite:///")
-    assert probe["uid"] == 1000 and probe["shadow"] is False
+    assert probe["uid"] == 1001 and probe["shadow"] is False
 
 
 def test_only_the_workspace_is_writable(backend: LocalBackend, app: Path, tmp_path: Path) -> None:

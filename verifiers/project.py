@@ -10,6 +10,7 @@ import hashlib
 import json
 import os
 import re
+import stat
 import tomllib
 from collections import OrderedDict
 from dataclasses import dataclass, field, replace
@@ -88,6 +89,32 @@ class Project:
 
 def normalize_package(name: str) -> str:
     return re.split(r"[\[<>=!~;\s]", name.strip(), maxsplit=1)[0].lower().replace("_", "-")
+
+
+MAX_READ_BYTES = 2 * 1024 * 1024
+
+
+def read_inside(root: Path, path: Path, cap: int = MAX_READ_BYTES) -> str | None:
+    """The text of a regular file under `root` (at most `cap` bytes), else None.
+
+    The folder came back from a sandbox and is untrusted: a symlink anywhere on
+    the way (one pointing at a host file, or out of the folder) is never
+    followed, and FIFOs, sockets and devices are never opened for reading.
+    """
+    try:
+        rel = path.relative_to(root)
+        current = root
+        for part in rel.parts:
+            current = current / part
+            if current.is_symlink():
+                return None
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except (OSError, ValueError):
+        return None
+    with os.fdopen(fd, "rb") as f:
+        if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+            return None
+        return f.read(cap).decode("utf-8", "replace")
 
 
 def source_paths(root: Path) -> list[str]:
@@ -171,7 +198,9 @@ def load_project(root: Path, paths: list[str] | None = None, *, cache: ParseCach
     root = root.resolve()
     project = Project(root=root)
     for rel in paths if paths is not None else source_paths(root):
-        text = (root / rel).read_text(encoding="utf-8", errors="replace")
+        text = read_inside(root, root / rel)
+        if text is None:
+            continue
         if cache is not None:
             project.files[rel] = cache.parse(rel, text)
         else:
@@ -275,16 +304,12 @@ def dependencies(root: Path) -> list[Dependency]:
     found: list[Dependency] = []
     for manifest in sorted(root.glob("requirements*.txt")) + sorted(root.glob("requirements/*.txt")):
         rel = manifest.relative_to(root).as_posix()
-        for number, line in enumerate(manifest.read_text(errors="replace").splitlines(), 1):
+        for number, line in enumerate((read_inside(root, manifest) or "").splitlines(), 1):
             line = line.split("#", 1)[0].strip()
             if line and not line.startswith("-"):
                 found.append(Dependency(normalize_package(line), rel, number))
-    pyproject = root / "pyproject.toml"
-    if pyproject.is_file():
-        found.extend(_pyproject(pyproject))
-    package_json = root / "package.json"
-    if package_json.is_file():
-        found.extend(_package_json(package_json))
+    found.extend(_pyproject(read_inside(root, root / "pyproject.toml") or ""))
+    found.extend(_package_json(read_inside(root, root / "package.json") or ""))
     return found
 
 
@@ -293,8 +318,7 @@ def _position(lines: list[str], needle: str) -> tuple[int, int]:
     return next(((n, text.index(needle) + 1) for n, text in enumerate(lines, 1) if needle in text), (1, 1))
 
 
-def _pyproject(path: Path) -> list[Dependency]:
-    text = path.read_text(errors="replace")
+def _pyproject(text: str) -> list[Dependency]:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError:
@@ -309,8 +333,9 @@ def _pyproject(path: Path) -> list[Dependency]:
     ]
 
 
-def _package_json(path: Path) -> list[Dependency]:
-    text = path.read_text(errors="replace")
+def _package_json(text: str) -> list[Dependency]:
+    if not text:
+        return []
     try:
         data = json.loads(text)
     except json.JSONDecodeError:

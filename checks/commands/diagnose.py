@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from rich.console import Console
 
 from checks.diagnosis import DiagnosisInput, diagnose
+from checks.render.common import inert
 
 
 def main(args: argparse.Namespace) -> int:
@@ -33,7 +34,7 @@ def main(args: argparse.Namespace) -> int:
         args.json_out.write_text(json.dumps(payload, indent=2))
     out = Console()
     out.print(f"[bold]{result.category}[/bold]" + (f" / {result.subcategory}" if result.subcategory else ""))
-    out.print(result.summary)
+    out.print(inert(result.summary), markup=False)
     for rank, cause in enumerate(result.causes, start=1):
         out.print(f"\n[bold]#{rank}[/bold] {cause.category}" + (f" / {cause.subcategory}" if cause.subcategory else ""))
         for item in cause.evidence:
@@ -41,5 +42,5 @@ def main(args: argparse.Namespace) -> int:
             where = (
                 f"{item.path}:{item.line}{span} " if item.path and item.line else (f"{item.path} " if item.path else "")
             )
-            out.print(f"  - {where}{item.message}")
+            out.print(inert(f"  - {where}{item.message}"), markup=False)
     return 0 if result.category == "none" else 1

@@ -13,9 +13,11 @@ import time
 
 from rich.console import Console
 from rich.markup import escape
+from rich.text import Text
 
 from checks.config import BaseConfig
 from checks.pipeline import evaluate
+from checks.render.common import inert
 from checks.render.files import Entry, write_report_files
 from checks.render.terminal import terminal
 from checks.report import Report
@@ -39,7 +41,7 @@ def main(args: argparse.Namespace) -> int:
     t0 = time.monotonic()
 
     def progress(message: str) -> None:
-        err.print(f"[dim]{time.monotonic() - t0:6.1f}s[/dim] {message}")
+        err.print(Text.assemble((f"{time.monotonic() - t0:6.1f}s", "dim"), " ", inert(message)))
 
     # A terminated run still removes its sandbox, cgroups and workspace (cleanup runs in `finally`s).
     signal.signal(signal.SIGTERM, _terminate)

@@ -13,6 +13,8 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from verifiers.project import read_inside
+
 _SOURCES = (".py", ".js", ".mjs", ".cjs", ".ts")
 _SKIP = ("node_modules", ".venv", "venv", "__pycache__", ".git", "tests", "test")
 _PARAM = r"(?:\{[^}/]+\}|<[^>/]+>|:\w+\??|\[\w+\]|\(\?P<\w+>[^)]*\))"
@@ -41,10 +43,9 @@ def source_files(repo: Path) -> tuple[tuple[str, tuple[str, ...]], ...]:
         dirs[:] = [d for d in dirs if d not in _SKIP and not d.startswith(".")]  # never walk node_modules
         found.extend(Path(folder) / name for name in names if Path(name).suffix in _SOURCES)
     for path in sorted(found):
-        try:
-            files.append((str(path.relative_to(repo)), tuple(path.read_text(errors="replace").splitlines())))
-        except OSError:
-            continue
+        text = read_inside(repo, path)  # the returned workspace is untrusted: no symlinks, no FIFOs
+        if text is not None:
+            files.append((str(path.relative_to(repo)), tuple(text.splitlines())))
     return tuple(files)
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from checks.render.annotations import build_annotations
-from checks.render.common import blocked_line, deviation_text, outcome, scored_suites, short
+from checks.render.common import blocked_line, deviation_text, fence, inert, md_text, outcome, scored_suites, short
 from checks.render.markdown import markdown
 from checks.report import Annotation, Report
 
@@ -26,6 +26,8 @@ _LEVEL_ORDER = {"failure": 0, "warning": 1, "notice": 2}
 
 
 def truncate(text: str, limit: int = MAX_TEXT) -> str:
+    """Every text of a Check Run ends here: inert (no control characters), and within GitHub's limit."""
+    text = inert(text)
     return text if len(text) <= limit else text[: limit - len(TRUNCATED)] + TRUNCATED
 
 
@@ -123,7 +125,7 @@ def _fallback_summary(report: Report) -> str:
 
 def summary_of(report: Report) -> str:
     if report.config_error:
-        return truncate(f"The repository's configuration could not be read:\n\n```\n{report.config_error}\n```\n")
+        return truncate(f"The repository's configuration could not be read:\n\n{fence(inert(report.config_error))}\n")
     try:
         body = markdown(report)
     except Exception:  # a rendering bug must not cost the check its conclusion
@@ -185,7 +187,7 @@ def text_of(report: Report) -> str:
             out.append(f"{i}. **{c.subcategory or c.category}**: {c.summary}")
             for e in c.evidence[:10]:
                 where = f" (`{e.path}:{e.line}`)" if e.path else ""
-                out.append(f"   - {e.kind}{where}: {e.message}")
+                out.append(f"   - {e.kind}{where}: {md_text(e.message)}")
         out.append("")
     if report.config_sources:
         out += ["### Configuration\n", "| key | value | from |", "|---|---|---|"]
@@ -195,7 +197,7 @@ def text_of(report: Report) -> str:
     if report.timings:
         out.append("### Timings\n\n" + ", ".join(f"{k} {v:.1f}s" for k, v in report.timings.items()) + "\n")
     if report.server_log_tail:
-        out.append("### Server log (tail)\n\n```\n" + report.server_log_tail[-8000:] + "\n```\n")
+        out.append("### Server log (tail)\n\n" + fence(inert(report.server_log_tail[-8000:])) + "\n")
     return truncate("\n".join(out) or "No further details.")
 
 

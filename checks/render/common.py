@@ -10,7 +10,10 @@ rendering through `short`.
 
 from __future__ import annotations
 
+import html
+import re
 from collections import OrderedDict
+from typing import Any
 
 from checks.report import Report, SuiteSummary
 from conduit_suite.result import AssertionFailure, RequestResult
@@ -219,3 +222,40 @@ def total_line(report: Report) -> str | None:
 def other_suites(report: Report) -> list[SuiteSummary]:
     """Every suite but the headline one, in the order they ran."""
     return [s for s in report.suites if s.suite != report.suite]
+
+
+# ANSI/VT escape sequences (CSI, OSC, and two-byte escapes) and every other C0/C1 control but tab and newline.
+_ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-_]|\x9b[0-?]*[ -/]*[@-~]")
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def inert(text: str) -> str:
+    """Untrusted text with its terminal control sequences and control characters removed."""
+    return _CONTROLS.sub("", _ESCAPES.sub("", text))
+
+
+def inert_report(report: Report) -> Report:
+    """A copy of the report in which every string is `inert` (what a terminal may be shown)."""
+
+    def clean(value: Any) -> Any:
+        if isinstance(value, str):
+            return inert(value)
+        if isinstance(value, list):
+            return [clean(v) for v in value]
+        if isinstance(value, dict):
+            return {clean(k): clean(v) for k, v in value.items()}
+        return value
+
+    return Report.model_validate(clean(report.model_dump()))
+
+
+def md_text(text: str) -> str:
+    """Untrusted text for Markdown outside a code block: inert, one line, HTML-escaped, no code spans."""
+    return html.escape(inert(text).replace("\n", " ").replace("`", "'"), quote=False)
+
+
+def fence(text: str, info: str = "") -> str:
+    """A Markdown code block that no run of backticks inside `text` can close."""
+    longest = max((len(m) for m in re.findall(r"`+", text)), default=0)
+    marks = "`" * max(3, longest + 1)
+    return f"{marks}{info}\n{text}\n{marks}"

@@ -10,6 +10,9 @@ from checks.render.common import (
     by_resource,
     failing_requests,
     failure_lines,
+    fence,
+    inert,
+    md_text,
     other_suites,
     scored_suites,
     suite_score,
@@ -77,20 +80,20 @@ def markdown(report: Report) -> str:
     if report.diagnosis is not None and report.diagnosis.category != "none":
         d = report.diagnosis
         label = d.category + (f" / {d.subcategory}" if d.subcategory else "")
-        out += ["### Root cause", "", f"**{label}** — {d.summary}", ""]
+        out += ["### Root cause", "", f"**{label}** — {md_text(d.summary)}", ""]
         for ev in d.evidence[:10]:
-            where = f" (`{ev.path}:{ev.line}`)" if ev.path and ev.line else ""
-            out.append(f"- {ev.kind}: {ev.message}{where}")
+            where = f" (`{md_text(ev.path)}:{ev.line}`)" if ev.path and ev.line else ""
+            out.append(f"- {ev.kind}: {md_text(ev.message)}{where}")
         for cause in d.causes[1:5]:
-            out.append(f"- also: **{cause.category}** — {cause.summary}")
+            out.append(f"- also: **{cause.category}** — {md_text(cause.summary)}")
         out.append("")
 
     if report.server_log_tail and (report.startup != "ok" or report.error or not report.pass_at_1):
-        tail = "\n".join(report.server_log_tail.rstrip().splitlines()[-40:]).replace("```", "'''")
-        out += ["<details><summary>Server log (tail)</summary>", "", "```", tail, "```", "", "</details>", ""]
+        tail = inert("\n".join(report.server_log_tail.rstrip().splitlines()[-40:]))
+        out += ["<details><summary>Server log (tail)</summary>", "", fence(tail), "", "</details>", ""]
     if report.timings:
         out.append("Timings: " + ", ".join(f"{k} {v:.2f} s" for k, v in report.timings.items()))
-    return "\n".join(out).rstrip() + "\n"
+    return inert("\n".join(out).rstrip()) + "\n"
 
 
 def aspects_section(summary: SuiteSummary, gated: object = "all") -> list[str]:

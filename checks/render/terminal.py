@@ -17,6 +17,7 @@ from checks.render.common import (
     failing_operations,
     failing_requests,
     failure_lines,
+    inert_report,
     other_suites,
     scored_suites,
     suite_score,
@@ -30,6 +31,7 @@ from verifiers.findings import Finding
 def terminal(report: Report, console: Console | None = None) -> None:
     """Print the report for a person at a terminal."""
     console = console or Console()
+    report = inert_report(report)  # no control sequence of the sandbox's reaches the terminal
     style = "green" if report.gate_passed else "red"
     parts: list = [Text(title(report), style=f"bold {style}")]
     if report.gate:
@@ -62,7 +64,10 @@ def terminal(report: Report, console: Console | None = None) -> None:
             passed, total = sum(r.passed for r in reqs), sum(r.total for r in reqs)
             failing = failing_requests(reqs, quote="")
             table.add_row(
-                resource, str(len(reqs)), f"{passed}/{total}", Text(failing or "—", style="red" if failing else "green")
+                Text(resource),
+                str(len(reqs)),
+                f"{passed}/{total}",
+                Text(failing or "—", style="red" if failing else "green"),
             )
         console.print(table)
         for line in failure_lines(report)[:MAX_FAILURES_LISTED]:
@@ -77,7 +82,7 @@ def terminal(report: Report, console: Console | None = None) -> None:
         for a in summary.aspects:
             counts = gated == "all" or (isinstance(gated, list) and a.aspect in gated)
             table.add_row(
-                a.label,
+                Text(a.label),
                 Text(aspect_cell(a), style="green" if a.passed == a.total else "red"),
                 "counted" if counts else "left out",
             )

@@ -1,11 +1,16 @@
 """The sandbox contract: what every backend (local bubblewrap, Docker) is given and returns.
 
 Same topology for every backend:
-  1. `install(workspace, InstallSpec)` — the only step with network; no secrets in its
-     environment; only the workspace and the dependency cache writable.
+  1. `install(workspace, InstallSpec)` — the only step with network, and that only to the
+     package registries (through the egress proxy); no secrets in its environment; only the
+     workspace and the repository's own dependency cache writable. Its `trusted` commands
+     (warming the byte-code cache) then run apart: no PR process, no network, the workspace
+     read-only.
   2. `run_pod(workspace, PodSpec)` — one network namespace with loopback only, holding an
      ephemeral database, the app (started, then polled for health) and the suite runner;
      afterwards the runtime evidence (tables, row counts, SQLite files) is taken inside it.
+     The app cannot reach the supervisor and the runner (their processes, files or stdio);
+     the host accepts only what the pod protocol allows (`protocol.PodEvents`).
 Both steps are bounded (wall time per phase, memory, processes, CPU, log size) and leave
 no process behind, whatever happens. Results are plain data so the pipeline never
 depends on how a backend isolates the code.
@@ -36,6 +41,7 @@ class Limits(BaseModel):
     memory_mb: int = defaults.MEMORY_MB
     pids: int = defaults.PIDS
     log_bytes: int = defaults.LOG_KB * 1024
+    tmp_mb: int = defaults.TMP_MB
 
 
 class InstallSpec(BaseModel):
@@ -47,6 +53,17 @@ class InstallSpec(BaseModel):
     commands: list[str]
     env: dict[str, str]
     ro_paths: list[Path] = Field(default_factory=list)
+    trusted: list[str] = Field(
+        default_factory=list,
+        description="Run after a successful install in a step of their own: no PR process, no network, "
+        "the workspace read-only, only the byte-code cache writable.",
+    )
+    cache_key: str = Field(
+        default="shared",
+        pattern=r"^[A-Za-z0-9_.-]{1,64}$",
+        description="Names the dependency cache this install reads and writes: one per repository, so no "
+        "install changes what another repository's install receives.",
+    )
     limits: Limits = Field(default_factory=Limits)
 
 
@@ -120,3 +137,11 @@ class SandboxBackend(ABC):
     @abstractmethod
     def run_pod(self, app: Path, work: Path, spec: PodSpec, on_event: OnEvent | None = None) -> PodResult:
         """Start database and app, wait for health, run the suites, collect evidence; nothing survives."""
+
+
+DISK_FULL = "No space left on device"
+
+
+def disk_note(log: str) -> str:
+    """Said after a failure's reason when the sandbox ran out of disk (its /tmp or the workspace)."""
+    return " (disk limit reached: no space left on device)" if DISK_FULL in log else ""

@@ -1,8 +1,11 @@
 """The `docker` backend: the pod as containers on a Docker engine, through the docker SDK.
 
 Topology (the same as `local`):
-  * install: one container on the host network, no secrets, only the workspace
-    volume and the dependency-cache volume writable;
+  * install: one container without a network of its own: it joins an egress relay's
+    namespace, whose only way out is the registry-only proxy (a container on the host
+    network; see `egress`); no secrets, only the workspace volume and the repository's
+    dependency-cache volume writable; then the trusted byte-code step (no network,
+    workspace read-only, only the byte-code volume writable);
   * pod: the app container with `network_mode=none` owns the network namespace;
     PostgreSQL and the suite runner join it (`network_mode=container:<app>`), so
     all traffic stays on the pod's loopback, and `postgres` is written into the
@@ -33,6 +36,7 @@ from typing import Any
 import checks
 from checks import database, extras
 from checks.runtimes import CACHE, PROFILES, WORKSPACE
+from checks.sandbox import egress
 from checks.sandbox.base import (
     InstallResult,
     InstallSpec,
@@ -41,13 +45,20 @@ from checks.sandbox.base import (
     PodSpec,
     SandboxBackend,
     SandboxUnavailable,
+    disk_note,
 )
 from checks.sandbox.docker_images import SandboxImages, images_from_env
+from checks.sandbox.protocol import PodEvents, describe
 from verifiers.runtime import RuntimeEvidence
 
 LABEL = "org.decaycheck.sandbox"
 ROLE_LABEL = "org.decaycheck.role"
-CACHE_VOLUME = "decaycheck-dependency-cache"
+OWNER_LABEL = "org.decaycheck.owner"
+# One dependency cache per repository (uv, npm, the uv the install fetches), and the byte-code cache that
+# only the trusted step after an install writes (see checks/sandbox/caches.py for the local layout).
+DEPS_VOLUME = "decaycheck-deps-{key}"
+PYC_VOLUME = "decaycheck-pyc-trusted"
+PYC_DIR = f"{CACHE}/pyc"
 UID = GID = 1000
 PG_UID = 999  # the postgres user of the official image (and of the local stand-in)
 SUITE_DIR = "/suite"
@@ -55,8 +66,8 @@ DB_DIR = str(Path(database.SQLITE_PATH).parent)
 STATE_FILE = "docker-sandbox.json"
 STALE_AFTER_S = 3 * 3600
 TAIL_CHARS = 16000
-# Host settings the install step needs to reach registries (proxies): never credentials.
-INSTALL_PASSTHROUGH = ("HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "http_proxy", "https_proxy", "no_proxy")
+EGRESS_DIR = "/egress"
+EVENT_LINE_CAP = 64 * 1024 * 1024  # the runner's events carry whole suite results
 # Where the install step puts uv when the image has none (the official python image).
 TOOLS = f"{CACHE}/tools"
 HARDENING: dict[str, Any] = {
@@ -117,23 +128,28 @@ class DockerBackend(SandboxBackend):
             )
 
     def install(self, app: Path, work: Path, spec: InstallSpec, on_event: OnEvent | None = None) -> InstallResult:
+        """The install container has no network of its own: it shares the egress relay's namespace, whose one
+        way out is the registry-only proxy (a container on the host network) over a unix socket in a volume."""
         self.sweep()
-        run = _Run.create(self, work, app)
+        run = _Run.create(self, work, app, spec.cache_key)
         image = self.images.for_runtime(spec.runtime, spec.version)
-        env = {**self._install_env(spec), **{k: os.environ[k] for k in INSTALL_PASSTHROUGH if os.environ.get(k)}}
+        env = {**self._install_env(spec), **egress.proxy_environment()}
         t0 = time.monotonic()
-        container = None
+        container = proxy = None
+        refused: list[str] = []
         try:
+            proxy, relay = self._egress(run)
             container = self.client.containers.create(
                 image,
                 ["/bin/sh", "-ec", "\n".join(self._install_commands(spec))],
                 user=f"{UID}:{GID}",
                 working_dir=WORKSPACE,
                 environment=env,
-                network_mode="host",
+                network_mode=f"container:{relay.id}",
                 mounts=[
                     _volume(run.workspace, WORKSPACE),
-                    _volume(CACHE_VOLUME, CACHE),
+                    _volume(run.deps, CACHE),
+                    _volume(PYC_VOLUME, PYC_DIR, read_only=True),
                     _volume(run.suite, SUITE_DIR, read_only=True),
                 ],
                 tmpfs={"/tmp": f"rw,nosuid,nodev,size=512m,uid={UID},gid={GID}"},
@@ -143,14 +159,22 @@ class DockerBackend(SandboxBackend):
             container.start()
             code, timed_out = _wait(container, spec.limits.install_s)
             text = _logs(container, spec.limits.log_bytes)
+            refused = egress.refusals_in(_logs(proxy, 64 * 1024))
         except BaseException:
             run.close()
             raise
         finally:
-            if container is not None:
-                _remove(container)
+            for c in (container, *run.egress_containers):
+                if c is not None:
+                    _remove(c)
+            run.egress_containers = []
+        if refused:
+            text += "\n" + egress.refusal_note(refused)
+        text += disk_note(text)
         if timed_out:
             text += f"\n[install did not finish within {spec.limits.install_s:g} s]"
+        elif code == 0 and spec.trusted:
+            text += "\n" + self._trusted_step(run, spec)
         ok = code == 0 and not timed_out
         if not ok:
             run.close()
@@ -161,6 +185,63 @@ class DockerBackend(SandboxBackend):
             seconds=round(time.monotonic() - t0, 4),
             log_tail=text[-TAIL_CHARS:],
         )
+
+    def _trusted_step(self, run: _Run, spec: InstallSpec) -> str:
+        """The install's trusted commands (warming the byte-code cache) in a container of their own: no network,
+        the workspace read-only, the image's own interpreter (PATH without the venv); only the cache writable."""
+        commands = [c.format(**self._tools()) for c in PROFILES[spec.runtime].finish]
+        image = self.images.for_runtime(spec.runtime)
+        container = self.client.containers.create(
+            image,
+            ["/bin/sh", "-ec", "\n".join(commands)],
+            user=f"{UID}:{GID}",
+            working_dir=WORKSPACE,
+            environment={"PATH": self._image_path(image), "HOME": "/tmp", "LANG": "C.UTF-8"},
+            network_mode="none",
+            mounts=[
+                _volume(run.workspace, WORKSPACE, read_only=True),
+                _volume(PYC_VOLUME, PYC_DIR),
+                _volume(run.suite, SUITE_DIR, read_only=True),
+            ],
+            tmpfs={"/tmp": f"rw,nosuid,nodev,size=64m,uid={UID},gid={GID}"},
+            labels=run.labels("trusted"),
+            **self._limits(1024, 64),
+        )
+        try:
+            container.start()
+            code, _ = _wait(container, spec.limits.install_s)
+            text = _logs(container, 4000)
+        finally:
+            _remove(container)
+        if code == 0:
+            return text.strip()[-500:]
+        return "[warming the byte-code cache failed; the app compiles its modules at start]: " + text[-1000:]
+
+    def _egress(self, run: _Run) -> tuple[Any, Any]:
+        """The proxy (host network, the allow-list) and the relay (no network) the install step goes out through."""
+        mounts = [_volume(run.suite, SUITE_DIR, read_only=True), _volume(run.egress, EGRESS_DIR)]
+        upstream = {k: os.environ[k] for k in ("HTTPS_PROXY", "https_proxy") if os.environ.get(k)}
+        roles: tuple[tuple[str, list[str], str, dict[str, str]], ...] = (
+            ("egress-proxy", ["proxy", f"{EGRESS_DIR}/proxy.sock"], "host", upstream),
+            ("egress-relay", ["relay", f"{EGRESS_DIR}/proxy.sock", str(egress.RELAY_PORT)], "none", {}),
+        )
+        started = []
+        for role, argv, network, extra in roles:
+            c = self.client.containers.create(
+                self.images.runner,
+                ["python", f"{SUITE_DIR}/egress.py", *argv],
+                user=f"{UID}:{GID}",
+                network_mode=network,
+                environment={"DECAYCHECK_EGRESS_ALLOW": ",".join(egress.allowed_hosts()), "HOME": "/tmp", **extra},
+                mounts=mounts,
+                labels=run.labels(role),
+                **self._limits(256, 256),
+            )
+            run.egress_containers.append(c)
+            c.start()
+            _wait_for_output(c, "ready", 30)
+            started.append(c)
+        return started[0], started[1]
 
     def run_pod(self, app: Path, work: Path, spec: PodSpec, on_event: OnEvent | None = None) -> PodResult:
         run = _Run.load(self, work) or _Run.create(self, work, app)
@@ -220,15 +301,13 @@ class DockerBackend(SandboxBackend):
         profile's templates are formatted again with the paths inside the image.
         """
         profile = PROFILES[spec.runtime]
-        tools = {"uv": "uv", "python": "python3", "pyc_warm": f"{SUITE_DIR}/pyc_warm.py", "pycache": f"{CACHE}/pyc"}
         try:
-            before = [c.format(**tools) for c in profile.prepare]
-            after = [c.format(**tools) for c in profile.finish]
+            before = [c.format(**DockerBackend._tools()) for c in profile.prepare]
         except KeyError as exc:
             raise SandboxUnavailable(
                 f"the {spec.runtime} profile needs a tool the docker backend does not provide: {exc}"
             ) from exc
-        own = list(spec.commands[len(profile.prepare) : len(spec.commands) - len(profile.finish)])
+        own = list(spec.commands[len(profile.prepare) :])
         if spec.runtime == "python":
             # The official python image has no uv: fetch it into the cache once (this step has network).
             before.insert(
@@ -236,7 +315,12 @@ class DockerBackend(SandboxBackend):
                 f"command -v uv >/dev/null 2>&1 || python3 -m pip install -q "
                 f"--disable-pip-version-check --prefix {TOOLS} uv",
             )
-        return before + own + after
+        return before + own
+
+    @staticmethod
+    def _tools() -> dict[str, str]:
+        """The profiles' tools inside the images (`python` is the image's own, found on the image's PATH)."""
+        return {"uv": "uv", "python": "python3", "pyc_warm": f"{SUITE_DIR}/pyc_warm.py", "pycache": PYC_DIR}
 
 
 class _Run:
@@ -247,9 +331,13 @@ class _Run:
         self.workspace = f"decaycheck-{run_id}-workspace"
         self.db = f"decaycheck-{run_id}-db"
         self.suite = f"decaycheck-{run_id}-suite"
+        self.egress = f"decaycheck-{run_id}-egress"
+        self.deps = DEPS_VOLUME.format(key="shared")
+        self.egress_containers: list[Any] = []
 
     def labels(self, role: str) -> dict[str, str]:
-        return {LABEL: self.id, ROLE_LABEL: role}
+        owner = os.environ.get("DECAYCHECK_DOCKER_OWNER")  # who started the run (a worker, a test session)
+        return {LABEL: self.id, ROLE_LABEL: role, **({OWNER_LABEL: owner} if owner else {})}
 
     @classmethod
     def load(cls, backend: DockerBackend, work: Path) -> _Run | None:
@@ -259,18 +347,20 @@ class _Run:
         return cls(backend, work, json.loads(state.read_text())["run"])
 
     @classmethod
-    def create(cls, backend: DockerBackend, work: Path, app: Path) -> _Run:
+    def create(cls, backend: DockerBackend, work: Path, app: Path, cache_key: str = "shared") -> _Run:
         """Make the volumes and fill them: the app and the suite code, owned by the sandbox user."""
         run = cls(backend, work, uuid.uuid4().hex[:12])
+        run.deps = DEPS_VOLUME.format(key=cache_key)
         client = backend.client
         work.mkdir(parents=True, exist_ok=True)
         (work / STATE_FILE).write_text(json.dumps({"run": run.id}))
         try:
-            for name in (run.workspace, run.db, run.suite):
+            for name in (run.workspace, run.db, run.suite, run.egress):
                 client.volumes.create(name, labels=run.labels("volume"))
-            client.volumes.create(CACHE_VOLUME, labels={"org.decaycheck.cache": "dependencies"})
+            client.volumes.create(run.deps, labels={"org.decaycheck.cache": "dependencies"})
+            client.volumes.create(PYC_VOLUME, labels={"org.decaycheck.cache": "byte-code"})
             # A short root container whose only capability is CHOWN hands the fresh volumes to the sandbox user.
-            roots = [WORKSPACE, DB_DIR, SUITE_DIR, CACHE]
+            roots = [WORKSPACE, DB_DIR, SUITE_DIR, CACHE, PYC_DIR, EGRESS_DIR]
             init = client.containers.create(
                 backend.images.runner,
                 ["chown", f"{UID}:{GID}", *roots],
@@ -280,7 +370,9 @@ class _Run:
                     _volume(run.workspace, WORKSPACE),
                     _volume(run.db, DB_DIR),
                     _volume(run.suite, SUITE_DIR),
-                    _volume(CACHE_VOLUME, CACHE),
+                    _volume(run.deps, CACHE),
+                    _volume(PYC_VOLUME, PYC_DIR),
+                    _volume(run.egress, EGRESS_DIR),
                 ],
                 labels=run.labels("init"),
                 **{**backend._limits(256, 64), "cap_add": ["CHOWN"]},
@@ -355,6 +447,8 @@ class _Pod:
             self.result["app_exit_code"] = app.attrs["State"]["ExitCode"]
         self.result["server_log"] = _logs(app, spec.limits.log_bytes)
         self.result["server_log_tail"] = self.result["server_log"][-16000:]
+        if self.result["startup"] != "ok":
+            self.result["reason"] = self.result.get("reason", "") + disk_note(self.result["server_log"])
         self.result["evidence"] = RuntimeEvidence(database=spec.database, **evidence)
         return PodResult(**self.result)
 
@@ -385,9 +479,9 @@ class _Pod:
             mounts=[
                 _volume(self.run_.workspace, WORKSPACE),
                 _volume(self.run_.db, DB_DIR),
-                _volume(CACHE_VOLUME, CACHE, read_only=True),
+                _volume(PYC_VOLUME, PYC_DIR, read_only=True),
             ],
-            tmpfs={"/tmp": f"rw,nosuid,nodev,size=256m,uid={UID},gid={GID}"},
+            tmpfs={"/tmp": f"rw,nosuid,nodev,size={spec.limits.tmp_mb}m,uid={UID},gid={GID}"},
             labels=self.run_.labels("app"),
             **self.backend._limits(mem, spec.limits.pids),
         )
@@ -434,6 +528,9 @@ class _Pod:
             "started_at": started_at,
             "database": spec.database,
             "sqlite_path": database.SQLITE_PATH,
+            "suite_argv": ["python", "-m", "conduit_suite"],
+            "suite_cwd": "/tmp",
+            "out_dir": "/tmp",
         }
         return self.client.containers.create(
             self.backend.images.runner,
@@ -481,64 +578,54 @@ class _Pod:
             raise SandboxUnavailable(f"pod failed: {why}: " + (_logs(pg, 4000) if pg is not None else ""))
 
     def _supervise(self, app: Any, runner: Any, t_start: float) -> dict[str, Any]:
-        """Follow the runner's events while watching the app; returns the SQLite evidence."""
+        """Follow the runner's events (the pod protocol) while watching the app; returns the SQLite evidence."""
         spec = self.spec
-        events: list[dict[str, Any]] = []
+        lines: list[str] = []
         done = threading.Event()
 
         def follow() -> None:
             try:
                 for line in _lines(runner.logs(stream=True, follow=True, stdout=True, stderr=False)):
-                    try:
-                        events.append(json.loads(line))
-                    except ValueError:
-                        continue
+                    lines.append(line)
             finally:
                 done.set()
 
         threading.Thread(target=follow, daemon=True).start()
+        events = PodEvents(spec.suites)
         deadline = time.monotonic() + spec.limits.start_s + spec.limits.suite_s + 30
         seen = 0
-        healthy = False
-        suite_t0 = None
         while not done.wait(0.05):
-            while seen < len(events):
-                event = events[seen]
+            while seen < len(lines):
+                event = events.take(lines[seen])
                 seen += 1
-                if event["event"] == "startup":
-                    self.result["timings"]["start"] = round(time.monotonic() - t_start, 4)
-                    self.result["startup"], self.result["reason"] = event["status"], event["reason"]
-                    healthy = event["status"] == "ok"
-                    suite_t0 = time.monotonic()
-                    self.say(f"server {event['status']}" + (f": {event['reason']}" if event["reason"] else ""))
-            if not healthy:
+                if event is not None:
+                    self.say(describe(event))
+            if events.startup is None:
                 app.reload()
                 if app.status == "exited":
                     code = app.attrs["State"]["ExitCode"]
                     self.result["timings"]["start"] = round(time.monotonic() - t_start, 4)
                     self.result["startup"] = "start_failed"
-                    self.result["reason"] = f"the server process exited with code {code} before it was healthy"
+                    self.result["reason"] = f"the server process exited with code {code} before it was healthy" + (
+                        " (memory limit reached)" if app.attrs["State"].get("OOMKilled") else ""
+                    )
                     _remove(runner)
                     return {"collected": False, "note": "the server never became healthy"}
             if time.monotonic() > deadline:
                 _remove(runner)
                 raise SandboxUnavailable("pod failed: the pod did not finish in time")
-        evidence: dict[str, Any] = {}
-        for event in events:
-            if event["event"] == "suite_done":
-                self.result["suites"].append(event["result"])
-                self.say(f"suite {event['suite']} done")
-            elif event["event"] == "suite_error":
-                self.result["suite_errors"][event["suite"]] = event["message"]
-                self.say(f"suite {event['suite']} failed to run")
-            elif event["event"] == "evidence":
-                evidence = {k: v for k, v in event.items() if k != "event"}
-        if "startup" not in {e["event"] for e in events}:
+        for line in lines[seen:]:
+            event = events.take(line)
+            if event is not None:
+                self.say(describe(event))
+        if events.done is None and events.failure is None:
             raise SandboxUnavailable(
                 "pod failed: the suite runner ended without a result: " + _logs(runner, 2000, True)
             )
-        if suite_t0 is not None and healthy:
-            self.result["timings"]["suite"] = round(time.monotonic() - suite_t0, 4)
+        folded = events.result()
+        evidence = folded.pop("evidence") or {}
+        folded["timings"] = {**self.result["timings"], **folded["timings"], "db": self.result["timings"]["db"]}
+        self.result.update(folded)
         return evidence
 
     def _postgres_tables(self, pg: Any) -> dict[str, int]:
@@ -599,14 +686,32 @@ def _logs(container: Any, cap: int, stderr_only: bool = False) -> str:
     return text[-TAIL_CHARS:]
 
 
-def _lines(stream: Iterator[bytes]) -> Iterator[str]:
-    buf = b""
+def _wait_for_output(container: Any, text: str, budget: float) -> None:
+    """Block until the container prints `text` (a helper saying it is ready); fail the sandbox otherwise."""
+    deadline = time.monotonic() + budget
+    for line in _lines(container.logs(stream=True, follow=True)):
+        if text in line:
+            return
+        if time.monotonic() > deadline:
+            break
+    raise SandboxUnavailable(f"sandbox helper did not start: {_logs(container, 2000)}")
+
+
+def _lines(stream: Iterator[bytes], cap: int = EVENT_LINE_CAP) -> Iterator[str]:
+    """The stream's lines, each cut at `cap` bytes (the rest of a longer line is dropped)."""
+    buf, dropping = b"", False
     for chunk in stream:
         buf += chunk
         while b"\n" in buf:
             line, buf = buf.split(b"\n", 1)
-            yield line.decode("utf-8", "replace")
-    if buf:
+            if not dropping:
+                yield line[:cap].decode("utf-8", "replace")
+            dropping = False
+        if len(buf) > cap:
+            if not dropping:
+                yield buf[:cap].decode("utf-8", "replace")
+            buf, dropping = b"", True
+    if buf and not dropping:
         yield buf.decode("utf-8", "replace")
 
 
@@ -655,6 +760,6 @@ def _suite_tar() -> bytes:
 
     with tarfile.open(fileobj=buf, mode="w") as tar:
         tar.add(source, arcname="conduit_suite", filter=own)
-        for helper in ("docker_pod_runner.py", "pod_shared.py", "pyc_warm.py"):
+        for helper in ("docker_pod_runner.py", "pod_shared.py", "pyc_warm.py", "egress.py"):
             tar.add(Path(__file__).with_name(helper), arcname=helper, filter=own)
     return buf.getvalue()

@@ -11,17 +11,16 @@ itself, so an app that exits is noticed there, not here.
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the same file, as the package sees it
-    from checks.sandbox.pod_shared import emit, sqlite_files, sqlite_tables, wait_healthy
+    from checks.sandbox.pod_shared import sqlite_tables, supervise
 else:  # run as a script in the pod, beside its copy of pod_shared.py
     sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from pod_shared import emit, sqlite_files, sqlite_tables, wait_healthy
+    from pod_shared import sqlite_tables, supervise
 
 
 def wait_for_database_host(host: str = "postgres", budget: float = 60) -> None:
@@ -35,59 +34,9 @@ def wait_for_database_host(host: str = "postgres", budget: float = 60) -> None:
 
 
 def main(spec: dict) -> int:
-    port = spec["port"]
     wait_for_database_host()
-    status, reason = wait_healthy(
-        f"http://127.0.0.1:{port}{spec['health_path']}", spec["start_s"], strict=spec.get("ready") == "health"
-    )
-    emit("startup", status=status, reason=reason)
-    if status != "ok":
-        return 0
-    deadline = time.monotonic() + spec["suite_s"]
-    plans = spec.get("suite_plans") or {}
-    for index, suite in enumerate(spec["suites"]):
-        target = Path("/tmp") / f"suite-{index}.json"
-        plan_args = ["--plan", "-"] if suite in plans else []
-        argv = [
-            sys.executable,
-            "-m",
-            "conduit_suite",
-            "--base-url",
-            f"http://127.0.0.1:{port}",
-            "--api-prefix",
-            spec["api_prefix"],
-            "--suite",
-            suite,
-            "--json",
-            str(target),
-            *plan_args,
-        ]
-        try:
-            res = subprocess.run(
-                argv,
-                input=plans.get(suite),
-                capture_output=True,
-                text=True,
-                timeout=max(1.0, deadline - time.monotonic()),
-            )
-            if target.exists():
-                emit("suite_done", suite=suite, result=json.loads(target.read_text()))
-            else:
-                emit(
-                    "suite_error",
-                    suite=suite,
-                    message=f"suite runner exited {res.returncode}: " + (res.stderr or res.stdout)[-2000:],
-                )
-        except subprocess.TimeoutExpired:
-            emit("suite_error", suite=suite, message=f"suite did not finish within {spec['suite_s']:g} s")
-    evidence: dict = {"sqlite_files": [], "tables": {}}
-    try:
-        evidence["sqlite_files"] = sqlite_files(Path(spec["workspace"]), spec["started_at"], set(spec["frozen_dirs"]))
-        if spec["database"] == "sqlite":
-            evidence["tables"] = sqlite_tables(spec["sqlite_path"], immutable=True)
-    except Exception as exc:  # evidence is best effort; its absence is reported
-        evidence["note"] = f"could not inspect the SQLite files: {exc}"
-    emit("evidence", **evidence)
+    tables = (lambda: sqlite_tables(spec["sqlite_path"], immutable=True)) if spec["database"] == "sqlite" else None
+    supervise(spec, tables, spec["started_at"])  # PostgreSQL's tables are counted by the backend
     return 0
 
 

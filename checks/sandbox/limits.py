@@ -49,6 +49,7 @@ class StepLimits:
         self.groups: list[Path] = []
         self.address_space_fallback = address_space_fallback
         self.hit_memory_limit = False
+        self.hit_pids_limit = False
         self._make_cgroups()
 
     def _make_cgroups(self) -> None:
@@ -120,6 +121,17 @@ class StepLimits:
                     return True
         return False
 
+    def pids_refused(self) -> bool:
+        """Whether a fork was refused for the process limit (`pids.events`: `max N`)."""
+        for g in self.groups:
+            try:
+                lines = (g / "pids.events").read_text().splitlines()
+            except OSError:
+                continue
+            if any(ln.startswith("max ") and ln.split()[1] != "0" for ln in lines):
+                return True
+        return False
+
     def kill_all(self, pgid: int | None = None) -> None:
         """SIGKILL the process group and every cgroup member until none is left."""
         if pgid is not None:
@@ -139,8 +151,9 @@ class StepLimits:
             time.sleep(0.02)
 
     def close(self) -> None:
-        """Remove the cgroups, remembering first whether the memory limit was reached."""
+        """Remove the cgroups, remembering first whether the memory or the process limit was reached."""
         self.hit_memory_limit = self.hit_memory_limit or self.oom_killed()
+        self.hit_pids_limit = self.hit_pids_limit or self.pids_refused()
         for g in self.groups:
             _rmdir(g)
         self.groups = []

@@ -1,4 +1,6 @@
-"""What both pod supervisors share (standard library only): JSON events, readiness, the SQLite evidence.
+"""The supervisor core both pods share (standard library only): events, readiness, suites, evidence.
+
+The events are the pod protocol (`checks/sandbox/protocol.py` is the host's typed side).
 
 The local backend's `pod_driver.py` and the Docker backend's
 `docker_pod_runner.py` run as plain scripts inside their pods, where the
@@ -10,7 +12,9 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
+import subprocess
 import sys
 import time
 import urllib.error
@@ -94,3 +98,67 @@ def sqlite_files(root: Path, since: float, skip: set[str]) -> list[str]:
             except OSError:
                 continue
     return sorted(found)
+
+
+def run_suite(spec: dict, suite: str, timeout: float) -> None:
+    """One suite against the app: `suite_done` with its result, or `suite_error` with why not."""
+    target = Path(spec["out_dir"]) / ("suite-" + re.sub(r"[^A-Za-z0-9_.-]", "_", suite) + ".json")  # ids hold / and :
+    argv = spec["suite_argv"] + [
+        "--base-url",
+        f"http://127.0.0.1:{spec['port']}",
+        "--api-prefix",
+        spec["api_prefix"],
+        "--suite",
+        suite,
+        "--json",
+        str(target),
+    ]
+    plan = (spec.get("suite_plans") or {}).get(suite)  # a repository's own suite: its plan on stdin
+    if plan is not None:
+        argv += ["--plan", "-"]
+    try:
+        res = subprocess.run(
+            argv,
+            env=spec.get("suite_env"),
+            cwd=spec["suite_cwd"],
+            input=plan,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+    except subprocess.TimeoutExpired:
+        emit("suite_error", suite=suite, message=f"suite did not finish within {spec['suite_s']:g} s")
+        return
+    if target.exists():
+        emit("suite_done", suite=suite, result=json.loads(target.read_text()))
+    else:
+        message = f"suite runner exited {res.returncode}: " + (res.stderr or res.stdout)[-2000:]
+        emit("suite_error", suite=suite, message=message)
+
+
+def supervise(spec: dict, tables: Callable[[], dict[str, int]] | None, started_at: float) -> None:
+    """The supervisor core both pods share: health, every suite, the evidence, then `done`.
+
+    `tables` counts the rows of the app's database (None where the host does it).
+    """
+    t0 = time.monotonic()
+    status, reason = wait_healthy(
+        f"http://127.0.0.1:{spec['port']}{spec['health_path']}", spec["start_s"], strict=spec.get("ready") == "health"
+    )
+    emit("startup", status=status, reason=reason, seconds=round(time.monotonic() - t0, 4))
+    timings: dict[str, float] = {}
+    if status == "ok":
+        t1 = time.monotonic()
+        deadline = t1 + spec["suite_s"]
+        for suite in spec["suites"]:
+            run_suite(spec, suite, max(1.0, deadline - time.monotonic()))
+        timings["suite"] = round(time.monotonic() - t1, 4)
+    evidence: dict = {"tables": {}, "sqlite_files": [], "collected": True, "note": ""}
+    try:
+        evidence["sqlite_files"] = sqlite_files(Path(spec["workspace"]), started_at, set(spec["frozen_dirs"]))
+        if tables is not None:
+            evidence["tables"] = tables()
+    except Exception as exc:  # evidence is best effort; its absence is reported, not fatal
+        evidence.update(collected=False, note=f"could not inspect the database: {exc}")
+    emit("evidence", **evidence)
+    emit("done", timings=timings)

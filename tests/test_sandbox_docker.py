@@ -54,8 +54,8 @@ def own_runs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     runs: list[str] = []
     create = docker_backend._Run.create.__func__
 
-    def recording(cls: type, backend: DockerBackend, work: Path, app: Path) -> object:
-        run = create(cls, backend, work, app)
+    def recording(cls: type, backend: DockerBackend, *args: object) -> object:
+        run = create(cls, backend, *args)
         runs.append(run.id)
         return run
 

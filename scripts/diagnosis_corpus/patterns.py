@@ -2377,7 +2377,7 @@ PATTERNS: list[Pattern] = [
     Pattern(
         "logic-wrong-password",
         "logic_error",
-        "business_logic_defect",
+        "auth_misconfiguration",
         ("flask", "fastapi", "aiohttp") + NODE,
         "Login accepts any password.",
         wrong_password_accepted,

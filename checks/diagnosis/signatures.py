@@ -21,6 +21,7 @@ class Signature:
     category: str
     subcategory: str | None
     label: str
+    dependency: tuple[str, ...] = ()
 
 
 @lru_cache(maxsize=1)
@@ -33,6 +34,7 @@ def signatures() -> tuple[Signature, ...]:
             category=r["category"],
             subcategory=r.get("subcategory"),
             label=r["label"],
+            dependency=tuple(r.get("dependency") or ()),
         )
         for r in rows
     )

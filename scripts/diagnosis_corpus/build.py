@@ -236,6 +236,7 @@ class Hit:
     lose: tuple[str, ...] = ()  # captures the response no longer carries
     unauth: bool = False  # only requests sent without a token
     auth_only: bool = False  # only requests sent with a token
+    any_status: bool = False  # `fails` applies to error responses too (their envelope is what is wrong)
 
     def matches(self, record: dict[str, Any]) -> bool:
         if self.ops and record["operation"] not in self.ops:
@@ -324,7 +325,7 @@ def _expected_of(text: str) -> Any:
             return yaml.safe_load(raw)
         except yaml.YAMLError:
             return raw
-    m = re.match(r"\w+ is (\[.*\])$", text)
+    m = re.search(r" is (\[.*\])$", text)
     return yaml.safe_load(m[1]) if m else True
 
 
@@ -418,7 +419,7 @@ def _apply(record: dict[str, Any], hit: Hit) -> None:
             record["response_excerpt"] = ""
         else:
             record["response_excerpt"] = hit.excerpt if hit.excerpt is not None else _error_body(hit.status)
-    elif hit.fails:
+    elif hit.fails and record["status"] is not None and (hit.any_status or 200 <= record["status"] < 300):
         failures = []
         for text in texts:
             if re.search(hit.fails, text):

@@ -282,7 +282,7 @@ def call_chain(
     return [chain[0]] + sorted(chain[1:], key=relevance, reverse=True)[: limit - 1]
 
 
-def grep(repo: Path, pattern: re.Pattern[str], *, limit: int = 3) -> list[Span]:
+def grep(repo: Path, pattern: re.Pattern[str], *, limit: int = 5) -> list[Span]:
     """Lines matching `pattern`; a match on a definition's first line covers the whole definition."""
     repo = repo.resolve()
     hits: list[Span] = []
@@ -291,7 +291,14 @@ def grep(repo: Path, pattern: re.Pattern[str], *, limit: int = 3) -> list[Span]:
         for index, text in enumerate(lines):
             if text.lstrip().startswith(_COMMENTS) or not pattern.search(text):
                 continue
-            starting = [d for d in (source.definitions if source else []) if d.line == index + 1]
+            named = re.compile(r"\b(?:def|function|class)\s+(\w+)|^\s*(?:const|let|var)?\s*(\w+)\s*[=:]")
+            m = named.search(text)
+            name = (m[1] or m[2]) if m else None
+            starting = [
+                d
+                for d in (source.definitions if source else [])
+                if d.line == index + 1 or (name and d.name == name and d.line <= index + 1 <= d.end_line)
+            ]
             if starting:
                 d = max(starting, key=lambda d: d.end_line)
                 hits.append(Span(path, index + 1, d.end_line, d.name))

@@ -28,10 +28,11 @@ import yaml
 
 from checks.diagnosis.code import Span, call_chain, enclosing, grep, handler_span, project
 from checks.diagnosis.http import Request, is_success, status_code, suite_texts, wants_empty_body
-from checks.diagnosis.locate import locate_route, resource_files
+from checks.diagnosis.locate import locate_route, resource_files, routes_modules
 from checks.diagnosis.logs import LogError, parse_log
 from checks.diagnosis.model import Alternative, Diagnosis, DiagnosisInput, Evidence, RootCause
 from checks.diagnosis.signatures import Signature, classify
+from checks.diagnosis.startup import startup_spots
 
 _HINTS = Path(__file__).with_name("hints.yml")
 _PLACES = Path(__file__).with_name("places.yml")
@@ -456,6 +457,19 @@ class _Diagnoser:
         if expected is not None and is_success(status) and not is_success(expected):
             self.from_missing_error(request, status_code(expected))
             return
+        texts = request.failure_texts()
+        if 400 <= status < 500 and texts and all("GenericErrorModel" in x or "status" in x for x in texts):
+            cause = self.cause(
+                "error-envelope",
+                "schema_format_error",
+                None,
+                'error responses lack the Conduit error envelope ({"errors": {...}})',
+                request,
+                confidence=0.8,
+                decided_by="error responses with the right status but not the errors envelope",
+            )
+            self.request_evidence(cause, request, "; ".join(texts[:3]))
+            return
         if not request.body_is_json:
             cause = self.cause(
                 "not-json",
@@ -542,8 +556,8 @@ class _Diagnoser:
                 confidence=(0.9 if strong else 0.7) if error.repo_frame else (0.8 if strong else 0.55),
                 decided_by=f"the log's {error.type or 'error'} (signature {signature.id})",
             )
-            if signature.dependency and self.repo is not None:
-                declared = project(self.repo.resolve()).dependency(signature.dependency)
+            for name in signature.dependency if self.repo is not None else ():
+                declared = project(self.repo.resolve()).dependency([name])  # type: ignore[union-attr]
                 if declared is not None:
                     cause.add_evidence(
                         Evidence(
@@ -585,6 +599,9 @@ class _Diagnoser:
                 confidence=0.7,
                 decided_by="success where the suite expected 404",
             )
+            deleted = self.earlier_delete(request)
+            if deleted is not None:
+                self.request_evidence(cause, deleted, "answered, but the resource is still there", locate=True)
         else:
             cause = self.cause(
                 f"unvalidated:{expected}",
@@ -614,8 +631,8 @@ class _Diagnoser:
             )
             self.request_evidence(cause, request, "; ".join(texts[:3]), locate=True)
             return
-        lost = self.written_earlier(request)
-        if lost:
+        lost, write = self.written_earlier(request)
+        if lost and write is not None:
             cause = self.cause(
                 "assert:lost-write",
                 "logic_error",
@@ -623,9 +640,22 @@ class _Diagnoser:
                 f"a change the server answered does not show in later reads ({', '.join(sorted(lost))})",
                 request,
                 confidence=0.75,
-                decided_by="a read after a successful write shows the old value",
+                decided_by=f"a read after the successful {write.method} {write.path} shows the old value",
             )
-            self.request_evidence(cause, request, "; ".join(texts[:3]), locate=True)
+            self.request_evidence(cause, write, "answered, but the change did not stick", locate=True)
+            self.request_evidence(cause, request, "; ".join(texts[:3]))
+            return
+        if request.status is not None and 400 <= request.status < 500 and any("GenericErrorModel" in x for x in texts):
+            cause = self.cause(
+                "error-envelope",
+                "schema_format_error",
+                None,
+                'error responses lack the Conduit error envelope ({"errors": {...}})',
+                request,
+                confidence=0.8,
+                decided_by="error responses with the right status but not the errors envelope",
+            )
+            self.request_evidence(cause, request, "; ".join(texts[:3]))
             return
         hints = _hints()
         votes = Counter(next((i for i, h in enumerate(hints) if h.applies(t, request)), len(hints) - 1) for t in texts)
@@ -694,18 +724,30 @@ class _Diagnoser:
             for f in request.failures
         )
 
-    def written_earlier(self, request: Request) -> set[str]:
-        """Fields a GET reads wrong that an earlier successful write answered right: the write did not stick."""
+    def written_earlier(self, request: Request) -> tuple[set[str], Request | None]:
+        """Fields a GET reads wrong that an earlier successful write answered right, and the last such write."""
         if request.method != "GET":
-            return set()
+            return set(), None
         fields = {m[1] for t in request.failure_texts() if (m := _VALUE_FIELD.match(t))}
         found: set[str] = set()
+        last: Request | None = None
         for earlier in self.requests[: request.index]:
             if earlier.method == "GET" or earlier.failed or earlier.status is None or not is_success(earlier.status):
                 continue
             checked = {m[1] for t in suite_texts(earlier) if (m := _VALUE_FIELD.match(t))}
-            found |= fields & checked
-        return found
+            if fields & checked:
+                found |= fields & checked
+                last = earlier
+        return found, last
+
+    def earlier_delete(self, request: Request) -> Request | None:
+        """The last successful DELETE before `request` on the same resource."""
+        deletes = [
+            r
+            for r in self.requests[: request.index]
+            if r.method == "DELETE" and r.status is not None and is_success(r.status) and r.resource == request.resource
+        ]
+        return deletes[-1] if deletes else None
 
     def attach_log(self, cause: _Cause, subcategory: str) -> None:
         for error, signature in self.classified:
@@ -740,10 +782,9 @@ class _Diagnoser:
             return
         for key, cause in self.causes.items():
             if key.startswith("missing:") and cause.category == "incomplete_implementation":
-                for path in resource_files(self.repo, key.split(":", 1)[1]):
-                    cause.add_evidence(
-                        Evidence(kind="code", path=path, message=f"{path} should serve {key.split(':', 1)[1]}")
-                    )
+                resource = key.split(":", 1)[1]
+                for path in resource_files(self.repo, resource) or routes_modules(self.repo)[:1]:
+                    cause.add_evidence(Evidence(kind="code", path=path, message=f"{path} should serve {resource}"))
             place = _places().get(key)
             if place is not None:
                 self.code_evidence(cause, grep(self.repo, place.pattern), place.why, first=True)
@@ -755,8 +796,12 @@ class _Diagnoser:
             "health_timeout": "the server never becomes healthy",
         }.get(self.input.startup, "the server does not start")
         cause = _Cause("startup", "server_startup_failure", None, label, -1)
+        cause.confidence, cause.decided_by = 0.9, f"startup: {self.input.startup}"
         for error, _signature in self.classified[-3:]:
             self.log_evidence(cause, error)
+        if self.repo is not None:
+            for spot in startup_spots(self.repo, self.input.startup, self.input.server_log):
+                cause.add_evidence(spot, first=True)
         if not cause.evidence:
             tail = [line for line in self.input.server_log.strip().splitlines() if line.strip()][-3:]
             cause.add_evidence(Evidence(kind="startup", message=" | ".join(tail)[-300:] or self.input.startup))

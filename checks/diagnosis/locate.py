@@ -115,3 +115,18 @@ def resource_files(repo: Path, resource: str) -> list[str]:
     """Route modules named after `resource` ('comments' → routes/comments.js): where a missing route belongs."""
     stems = {resource, resource.rstrip("s"), resource + "s"}
     return [name for name, _ in source_files(repo.resolve()) if Path(name).stem in stems and is_route_module(name)]
+
+
+def routes_modules(repo: Path) -> list[str]:
+    """Files that register routes, most registrations first: where a missing route belongs."""
+    from checks.diagnosis.code import project
+
+    counts = {
+        name: sum(
+            1
+            for c in source.calls
+            if c.first_string and re.match(r"^\^?/?(api/|/)?[\w{<:]", c.first_string) and "/" in c.first_string
+        )
+        for name, source in project(repo.resolve()).files.items()
+    }
+    return [name for name, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])) if n >= 2]

@@ -195,7 +195,9 @@ def _evaluate(
 
         say("verifying constraints")
         with clock.phase("verify"):
-            report.findings = verifiers.verify(ws.app, resolved.constraints, runtime=evidence)
+            report.findings = verifiers.verify(
+                ws.app, resolved.constraints, runtime=judged_runtime(report.startup, results, evidence)
+            )
         report.compliant = not report.findings
         report.with_suites(results)
 
@@ -212,6 +214,16 @@ def _evaluate(
             )
         app_path = str(resolved.app_dir.relative_to(repo.resolve()))
         report.annotations = build_annotations(report.findings, report.diagnosis, app_path=app_path)
+
+
+def judged_runtime(
+    startup: str, results: list[SuiteResult], evidence: RuntimeEvidence | None
+) -> RuntimeEvidence | None:
+    """Runtime database evidence is judged only when the server started and the suite ran against it.
+
+    A server that never started wrote no tables; saying it "stored its data elsewhere" would be noise.
+    """
+    return evidence if startup == "ok" and results else None
 
 
 def _requests_for_diagnosis(results: list[SuiteResult]) -> list[dict]:

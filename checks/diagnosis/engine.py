@@ -829,6 +829,8 @@ class _Diagnoser:
                     summary=f"The declared {constraint} constraint is not kept: {len(findings)} finding(s); "
                     f"first: {findings[0].get('message')}",
                     evidence=evidence,
+                    confidence=0.95,
+                    decided_by=f"{len(findings)} verifier finding(s) on the {constraint} constraint",
                 )
             )
         return causes

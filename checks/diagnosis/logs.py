@@ -29,6 +29,8 @@ _NODE_HEAD = re.compile(
 _NODE_BARE = re.compile(r"^\s*\[(?P<type>(?:[A-Z]\w*)?Error)(?: \[(?P<code>\w+)\])?: (?P<msg>.+)\] \{$")
 # Where V8 reports a syntax error: the file and line above the source excerpt.
 _NODE_SYNTAX_AT = re.compile(r"^(?P<path>(?:file://)?/\S+?):(?P<line>\d+)$")
+# A request arriving (koa-logger and hono's `<--`, pino's "incoming request"): the suite has begun.
+_REQUEST_START = re.compile(r"<-- (GET|POST|PUT|PATCH|DELETE) /|\"msg\":\"incoming request\"")
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 # One finished request in an access log: werkzeug/uvicorn/Django/aiohttp quote the request line;
 # morgan, hono and koa-logger print `METHOD /path STATUS`; pino logs the status code alone.
@@ -123,12 +125,14 @@ def parse_log(log: str, *, repo: Path | None = None) -> list[LogError]:
     errors += [e for e in _node_bare_errors(lines) if e.log_line - 1 not in covered]
     errors.sort(key=lambda e: e.log_line)
     accesses = [(i, m) for i, line in enumerate(lines) if (m := _ACCESS.search(line))]
-    first_request = accesses[0][0] if accesses else None
+    starts = [i for i, line in enumerate(lines) if _REQUEST_START.search(line)]
+    first_request = min([i for i, _ in accesses[:1]] + starts[:1], default=None)
     for error in errors:
         error.chain = repo_frames(error, repo)
         error.repo_frame = error.chain[0] if error.chain else None
-        error.during_startup = first_request is not None and error.log_line - 1 < first_request
         error.access = _beside(error, accesses)
+        before = first_request is not None and error.log_line - 1 < first_request
+        error.during_startup = before and error.access is None
     return errors
 
 
@@ -238,7 +242,8 @@ def _node_errors(lines: list[str]) -> list[LogError]:
                 types.append(head["code"])
             message = (head["msg"] or "").strip() if head else ""
             if lines[i - 1].rstrip().endswith("{"):
-                i = _node_properties(lines, i, types, message_parts := [])
+                message_parts: list[str] = []
+                i = _node_properties(lines, i, types, message_parts)
                 message = " ".join([message, *message_parts]).strip()
             syntax = any("SyntaxError" in name for name in types)
             for back in range(head_index - 1, max(head_index - 6, -1) if syntax else head_index - 1, -1):

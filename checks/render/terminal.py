@@ -93,6 +93,11 @@ def terminal(report: Report, console: Console | None = None) -> None:
                 style="bold yellow",
             )
         )
+        console.print(
+            Text(f"  confidence {d.confidence:.2f}" + (f", decided by {d.decided_by}" if d.decided_by else ""))
+        )
+        if d.thin_note():
+            console.print(Text(f"  {d.thin_note()}", style="yellow"))
         for ev in d.evidence[:6]:
             console.print(Text(f"  · {ev.message}" + (f" ({ev.path}:{ev.line})" if ev.path and ev.line else "")))
     if report.server_log_tail and (report.startup != "ok" or report.error):

@@ -204,3 +204,64 @@ def test_handlers_and_definitions_come_from_the_verifiers_project(tmp_path: Path
     handler = handler_span(repo, "src/routes.js", route)
     inline = next(d for d in parsed.files["src/routes.js"].definitions if d.line == route and not d.name)
     assert (handler.start, handler.end) == (route, inline.end_line)
+
+
+DRIVER_ERRORS = [
+    ("psycopg", 'psycopg.errors.UndefinedTable: relation "users" does not exist', "database_runtime_error"),
+    (
+        "asyncpg",
+        "sqlalchemy.exc.ProgrammingError: (sqlalchemy.dialects.postgresql.asyncpg.ProgrammingError) "
+        "<class 'asyncpg.exceptions.UndefinedTableError'>: relation \"users\" does not exist",
+        "database_runtime_error",
+    ),
+    (
+        "sqlite3",
+        "sqlalchemy.exc.OperationalError: (sqlite3.OperationalError) no such table: users",
+        "database_runtime_error",
+    ),
+    ("django", 'django.db.utils.ProgrammingError: relation "api_user" does not exist', "database_runtime_error"),
+    ("sequelize", 'SequelizeDatabaseError: relation "Users" does not exist', "database_runtime_error"),
+    ("node-postgres", 'error: relation "users" does not exist', "database_runtime_error"),
+    (
+        "psycopg",
+        "psycopg.errors.UndefinedFunction: operator does not exist: integer = character varying",
+        "incorrect_query_logic",
+    ),
+    (
+        "knex",
+        'error: select * from "articles" where "author_id" in select 1 - syntax error at or near "select"',
+        "incorrect_query_logic",
+    ),
+    ("sqlite3", 'sqlite3.OperationalError: near "~": syntax error', "incorrect_query_logic"),
+    (
+        "django",
+        "django.core.exceptions.FieldError: Cannot resolve keyword 'author_username' into field.",
+        "incorrect_query_logic",
+    ),
+    (
+        "psycopg",
+        'psycopg.errors.NotNullViolation: null value in column "author_id" of relation "articles" violates not-null constraint',
+        "state_propagation_failure",
+    ),
+    ("sequelize", "SequelizeUniqueConstraintError: Validation error", "business_logic_defect"),
+    (
+        "knex",
+        "KnexTimeoutError: Knex: Timeout acquiring a connection. The pool is probably full.",
+        "database_runtime_error",
+    ),
+    (
+        "sqlalchemy",
+        "sqlalchemy.exc.InvalidRequestError: This session is provisioning a new connection; concurrent operations are not permitted",
+        "database_runtime_error",
+    ),
+]
+
+
+def test_database_errors_are_read_in_every_drivers_spelling() -> None:
+    from checks.diagnosis.logs import LogError
+    from checks.diagnosis.signatures import classify
+
+    for driver, line, cell in DRIVER_ERRORS:
+        name, _, message = line.partition(": ")
+        signature = classify(LogError(types=[name], message=message))
+        assert signature is not None and (signature.subcategory or signature.category) == cell, (driver, line)

@@ -74,7 +74,7 @@ class Definition:
     name: str
     line: int
     end_line: int
-    kind: Literal["function", "class"] = "function"
+    kind: Literal["function", "class", "binding"] = "function"
 
     def covers(self, line: int) -> bool:
         return self.line <= line <= self.end_line

@@ -188,6 +188,11 @@ class _Collector:
         self.keys: dict[int, str] = {}
 
     def walk(self, module: ast.Module) -> None:
+        for s in module.body:
+            if isinstance(s, ast.Assign) and isinstance(s.value, ast.Call) and len(s.targets) == 1:
+                target = s.targets[0]
+                if isinstance(target, ast.Name):
+                    self.out.definitions.append(Definition(target.id, s.lineno, s.end_lineno or s.lineno, "binding"))
         pending: list[tuple[ast.AST, tuple[str, ...]]] = [(s, ()) for s in module.body]
         visit, condition = self._visit, self.source.condition
         while pending:

@@ -208,6 +208,10 @@ def called_names(repo: Path, span: Span) -> list[tuple[str, str]]:
             parts = [p for p in call.callee.replace("()", "").split(".") if p and p != "?"]
             if parts:
                 add(parts[-2] if len(parts) > 1 else "", parts[-1], call.line == span.start)
+    # `blocking(articles.list_articles, ...)` hands a function over without calling it.
+    for text in _lines(repo, span.path)[span.start - 1 : span.end]:
+        for m in _OWNED.finditer(_STRING.sub('""', text)):
+            add(m["owner"], m["name"], False)
     return names
 
 

@@ -78,6 +78,9 @@ def markdown(report: Report) -> str:
         d = report.diagnosis
         label = d.category + (f" / {d.subcategory}" if d.subcategory else "")
         out += ["### Root cause", "", f"**{label}** — {d.summary}", ""]
+        out += [f"Confidence {d.confidence:.2f}" + (f", decided by {d.decided_by}." if d.decided_by else "."), ""]
+        if d.thin_note():
+            out += [f"> {d.thin_note()}", ""]
         for ev in d.evidence[:10]:
             where = f" (`{ev.path}:{ev.line}`)" if ev.path and ev.line else ""
             out.append(f"- {ev.kind}: {ev.message}{where}")

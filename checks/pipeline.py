@@ -273,7 +273,11 @@ def _evaluate(
         say("verifying constraints")
         with clock.phase("verify"):
             report.findings = verifiers.verify(
-                app_copy, resolved.constraints, runtime=evidence, layers=cfg.layers, waivers=cfg.waivers
+                app_copy,
+                resolved.constraints,
+                runtime=judged_runtime(report.startup, results, evidence),
+                layers=cfg.layers,
+                waivers=cfg.waivers,
             )
         report.compliant = not report.open_findings
         report.with_suites(results)
@@ -291,6 +295,16 @@ def _evaluate(
             )
         report.app_path = app_path = str(resolved.app_dir.relative_to(repo.resolve()))
         report.annotations = build_annotations(report.findings, report.diagnosis, app_path=app_path)
+
+
+def judged_runtime(
+    startup: str, results: list[SuiteResult], evidence: RuntimeEvidence | None
+) -> RuntimeEvidence | None:
+    """Runtime database evidence is judged only when the server started and the suite ran against it.
+
+    A server that never started wrote no tables; saying it "stored its data elsewhere" would be noise.
+    """
+    return evidence if startup == "ok" and results else None
 
 
 def _requests_for_diagnosis(results: list[SuiteResult]) -> list[dict]:

@@ -205,7 +205,9 @@ def test_routes_are_located_across_parameter_spellings(tmp_path: Path):
     (tmp_path / "src" / "routes" / "articles.js").write_text(
         "router.get('/articles/:slug', get)\nrouter.post('/articles/:slug/comments', add)\n"
     )
-    (tmp_path / "app.py").write_text('@bp.route("/articles/<slug>/comments", methods=["GET"])\n')
+    (tmp_path / "app.py").write_text(
+        '@bp.route("/articles/<slug>/comments", methods=["GET"])\ndef comments(slug):\n    return []\n'
+    )
     assert locate_route(tmp_path, "POST", "/api/articles/{slug}/comments") == ("src/routes/articles.js", 2)
     assert locate_route(tmp_path, "GET", "/api/articles/{slug}/comments") == ("app.py", 1)
     assert locate_route(tmp_path, "GET", "/api/nothing/here") is None

@@ -61,6 +61,24 @@ class StringLiteral:
     conditions: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class Definition:
+    """A function, method or class, with the lines it spans (a Python definition's span starts at its decorators).
+
+    `name` is '' for an anonymous function, such as a route's inline callback;
+    a function assigned to a name or a property (`const list = async () => ...`,
+    `list: function () {}`) takes that name.
+    """
+
+    name: str
+    line: int
+    end_line: int
+    kind: Literal["function", "class", "binding"] = "function"
+
+    def covers(self, line: int) -> bool:
+        return self.line <= line <= self.end_line
+
+
 @dataclass(slots=True)
 class SourceFile:
     path: str
@@ -68,6 +86,7 @@ class SourceFile:
     imports: list[Import] = field(default_factory=list)
     calls: list[Call] = field(default_factory=list)
     strings: list[StringLiteral] = field(default_factory=list)
+    definitions: list[Definition] = field(default_factory=list)
     parse_error: str | None = None
 
     @property

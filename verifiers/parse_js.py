@@ -14,7 +14,7 @@ import tree_sitter_javascript
 import tree_sitter_typescript
 from tree_sitter import Language, Node, Parser, Query
 
-from verifiers.model import Call, Import, SourceFile, StringLiteral
+from verifiers.model import Call, Definition, Import, SourceFile, StringLiteral
 from verifiers.model import Language as SourceLanguage
 
 _QUERY = """
@@ -24,6 +24,12 @@ _QUERY = """
 (new_expression) @call
 (string) @string
 (template_string) @string
+(function_declaration) @function
+(generator_function_declaration) @function
+(method_definition) @function
+(arrow_function) @function
+(function_expression) @function
+(class_declaration) @class
 """
 
 
@@ -144,10 +150,33 @@ def parse_js(path: str, source: str) -> SourceFile:
                 value=_string_value(node), line=row + 1, column=col + 1, key=_key_of(node), conditions=_conditions(node)
             )
         )
+    for kind in ("function", "class"):
+        for node in captures.get(kind, []):
+            out.definitions.append(
+                Definition(_definition_name(node), node.start_point[0] + 1, node.end_point[0] + 1, kind)
+            )
+    out.definitions.sort(key=lambda d: (d.line, -d.end_line))
     out.imports.sort(key=lambda i: (i.line, i.column))
     out.calls.sort(key=lambda c: (c.line, c.column))
     out.strings.sort(key=lambda s: (s.line, s.column))
     return out
+
+
+def _definition_name(node: Node) -> str:
+    """A declaration's own name, else the variable, property or assignment target it is the value of; '' if none."""
+    name = node.child_by_field_name("name")
+    if name is not None:
+        return _text(name)
+    parent = node.parent
+    if parent is not None and parent.type == "variable_declarator":
+        target = parent.child_by_field_name("name")
+        return _text(target) if target is not None else ""
+    if parent is not None and parent.type == "pair":
+        key = parent.child_by_field_name("key")
+        return (_string_value(key) if key.type == "string" else _text(key)) if key is not None else ""
+    if parent is not None and parent.type == "assignment_expression":
+        return _dotted(parent.child_by_field_name("left")).rsplit(".", 1)[-1]
+    return ""
 
 
 def _call(node: Node, out: SourceFile) -> None:

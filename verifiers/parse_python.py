@@ -21,7 +21,7 @@ import re
 import warnings
 from collections.abc import Iterator
 
-from verifiers.model import Call, Import, SourceFile, StringLiteral
+from verifiers.model import Call, Definition, Import, SourceFile, StringLiteral
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 # Nodes that hold no fact and no node that could: never queued.
@@ -188,6 +188,11 @@ class _Collector:
         self.keys: dict[int, str] = {}
 
     def walk(self, module: ast.Module) -> None:
+        for s in module.body:
+            if isinstance(s, ast.Assign) and isinstance(s.value, ast.Call) and len(s.targets) == 1:
+                target = s.targets[0]
+                if isinstance(target, ast.Name):
+                    self.out.definitions.append(Definition(target.id, s.lineno, s.end_lineno or s.lineno, "binding"))
         pending: list[tuple[ast.AST, tuple[str, ...]]] = [(s, ()) for s in module.body]
         visit, condition = self._visit, self.source.condition
         while pending:
@@ -201,6 +206,7 @@ class _Collector:
         # Facts in source order, as a reader meets them (the walk's order is not).
         for facts in (self.out.imports, self.out.calls, self.out.strings):
             facts.sort(key=_position)
+        self.out.definitions.sort(key=lambda d: (d.line, -d.end_line))
 
     def _visit(self, node: ast.AST, conditions: tuple[str, ...]) -> list[ast.AST] | None:
         """Record what `node` says; return the children to walk (None: nothing below is walked)."""
@@ -224,6 +230,13 @@ class _Collector:
                 return None
             case ast.Expr() if _is_bare_string(node):
                 return None
+            case ast.FunctionDef() | ast.AsyncFunctionDef() | ast.ClassDef():
+                first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+                end = node.end_lineno or node.lineno
+                if isinstance(node, ast.ClassDef):
+                    self.out.definitions.append(Definition(node.name, first, end, "class"))
+                else:
+                    self.out.definitions.append(Definition(node.name, first, end, "function"))
             case ast.Dict():
                 for key, value in zip(node.keys, node.values):
                     text = _string_value(key)

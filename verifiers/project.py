@@ -180,6 +180,7 @@ class ParseCache:
             imports=list(cached.imports),
             calls=list(cached.calls),
             strings=list(cached.strings),
+            definitions=list(cached.definitions),
             parse_error=cached.parse_error,
         )
 

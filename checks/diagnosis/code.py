@@ -1,11 +1,13 @@
 """Read the repository's own source for the places a failure without a traceback points at.
 
-Two questions, both answered from text alone (Python and JavaScript alike):
+The structure comes from the verifiers' parsed project (`verifiers.project`:
+Python's `ast`, tree-sitter for JavaScript/TypeScript), the one reading of the
+code both share: definitions with their spans, calls with their lines.
 - which definitions serve a route: the handler at the route's line, then the
   functions it calls, found by name in the other source files (route →
   service → repository, the path a reviewer would follow by hand);
 - which lines do a given job (verify a token, create the schema): a regular
-  expression per cause, as data in `places.yml`.
+  expression per cause over source lines, as data in `places.yml`.
 
 A definition is reported as a span (first and last line), so a defect
 anywhere inside the function is covered by the evidence.
@@ -19,19 +21,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from checks.diagnosis.locate import source_files
+from verifiers.project import Project, load_project
 
-_PY_DEF = re.compile(r"^(?P<indent>\s*)(?:async\s+)?def\s+(?P<name>\w+)\s*\(")
-# A module-level `collection = methods(GET=list_articles, ...)` defines a handler too.
-_PY_ASSIGNED = re.compile(r"^(?P<indent>)(?P<name>[a-z_]\w*)\s*=\s*[\w.]+\(")
-_JS_DEFS = (
-    re.compile(r"^(?P<indent>\s*)(?:export\s+)?(?:async\s+)?function\s*\*?\s*(?P<name>\w+)\s*\("),
-    re.compile(r"^(?P<indent>\s*)(?:static\s+)?(?:async\s+)?(?P<name>\w+)\s*\([^)]*\)\s*\{"),
-    re.compile(
-        r"^(?P<indent>\s*)(?:export\s+)?(?:const|let|var)\s+(?P<name>\w+)\s*=\s*(?:async\s*)?"
-        r"(?:function\b|\([^)]*\)\s*=>|\w+\s*=>)"
-    ),
-    re.compile(r"^(?P<indent>\s*)(?P<name>\w+)\s*:\s*(?:async\s*)?(?:function\b|\([^)]*\)\s*=>|\w+\s*=>)"),
-)
 _JS_NOT_NAMES = {"if", "for", "while", "switch", "catch", "return", "function", "with", "else", "do", "try"}
 _CALL = re.compile(r"(?:\b(?P<owner>\w+)\.|\.|\b)(?P<name>[A-Za-z_]\w*)\s*\(")
 # `blocking(articles.list_articles, ...)` passes a function without calling it.
@@ -132,62 +123,33 @@ class Span:
         return self.start <= line <= self.end
 
 
-def _definition_at(lines: tuple[str, ...], index: int, python: bool) -> tuple[str, int] | None:
-    """(name, indent width) when line `index` starts a definition."""
-    text = lines[index]
-    if python:
-        m = _PY_DEF.match(text) or _PY_ASSIGNED.match(text)
-        return (m["name"], len(m["indent"])) if m else None
-    for pattern in _JS_DEFS:
-        m = pattern.match(text)
-        if m and m["name"] not in _JS_NOT_NAMES:
-            return m["name"], len(m["indent"])
-    return None
-
-
-def _end_of(lines: tuple[str, ...], index: int, python: bool) -> int:
-    """Index of the last line of the definition or statement starting at `index`."""
-    if python:
-        indent = len(lines[index]) - len(lines[index].lstrip())
-        end = index
-        opened = lines[index].count("(") - lines[index].count(")")
-        for j in range(index + 1, len(lines)):
-            text = lines[j]
-            if not text.strip():
-                continue
-            if opened > 0 or len(text) - len(text.lstrip()) > indent:
-                opened += text.count("(") - text.count(")")
-                end = j
-                continue
-            break
-        return end
-    depth, seen = 0, False
-    for j in range(index, len(lines)):
-        stripped = re.sub(r"(['\"`])(?:\\.|(?!\1).)*\1", "", lines[j])
-        for char in stripped:
-            if char in "{(":
-                depth += 1
-                seen = True
-            elif char in "})":
-                depth -= 1
-        if seen and depth <= 0:
-            return j
-        if not seen and j > index:
-            return index
-    return index
+@lru_cache(maxsize=16)
+def project(repo: Path) -> Project:
+    """The repository as the verifiers parse it (cached per checkout)."""
+    return load_project(repo)
 
 
 @lru_cache(maxsize=16)
 def definitions(repo: Path) -> dict[str, tuple[Span, ...]]:
-    """Every function and method definition in the repository, by name."""
+    """Every named function, method and class definition in the repository, by name."""
     found: dict[str, list[Span]] = {}
-    for path, lines in source_files(repo):
-        python = path.endswith(".py")
-        for index in range(len(lines)):
-            hit = _definition_at(lines, index, python)
-            if hit:
-                found.setdefault(hit[0], []).append(Span(path, index + 1, _end_of(lines, index, python) + 1, hit[0]))
+    for path, source in project(repo).files.items():
+        for d in source.definitions:
+            if d.name:
+                found.setdefault(d.name, []).append(Span(path, d.line, d.end_line, d.name))
     return {name: tuple(spans) for name, spans in found.items()}
+
+
+def enclosing(repo: Path, path: str, line: int) -> Span | None:
+    """The innermost definition around `path:line` (a Python definition's span includes its decorators)."""
+    source = project(repo.resolve()).files.get(path)
+    if source is None:
+        return None
+    around = [d for d in source.definitions if d.covers(line)]
+    if not around:
+        return None
+    d = min(around, key=lambda d: (d.end_line - d.line, -d.line))
+    return Span(path, d.line, d.end_line, d.name)
 
 
 def _lines(repo: Path, path: str) -> tuple[str, ...]:
@@ -195,43 +157,61 @@ def _lines(repo: Path, path: str) -> tuple[str, ...]:
 
 
 def handler_span(repo: Path, path: str, line: int) -> Span:
-    """The handler a route definition at `path:line` runs: the decorated def or the inline callback."""
-    lines = _lines(repo, path)
-    python = path.endswith(".py")
-    index = line - 1
-    if python:
-        for j in range(index, min(index + 8, len(lines))):
-            hit = _definition_at(lines, j, True)
-            if hit:
-                return Span(path, line, _end_of(lines, j, True) + 1, hit[0])
-        return Span(path, line, line)
-    return Span(path, line, _end_of(lines, index, False) + 1) if 0 <= index < len(lines) else Span(path, line, line)
+    """The handler a route definition at `path:line` runs: the decorated def or the inline callback.
+
+    A registration at module level (`router.get('/x', wrap(articles.list))`, Django's `path(...)`)
+    is its own one-line span; `call_chain` follows the handler it names.
+    """
+    repo = repo.resolve()
+    source = project(repo).files.get(path)
+    if source is not None:
+        # the decorated def (its span starts at the decorator), or the callback on the registration's line
+        inline = [d for d in source.definitions if line - 1 <= d.line <= line <= d.end_line]
+        if inline:
+            d = max(inline, key=lambda d: (d.line == line, d.end_line - d.line))
+            return Span(path, line, d.end_line, d.name)
+        python = path.endswith(".py")
+        after = [d for d in source.definitions if python and line < d.line <= line + 8]
+        if after:
+            d = min(after, key=lambda d: d.line)
+            return Span(path, line, d.end_line, d.name)
+    return Span(path, line, line)
 
 
 def called_names(repo: Path, span: Span) -> list[tuple[str, str]]:
     """(owner, name) of what `span` calls, in order of appearance, without the generic ones.
 
-    The owner is the module or object before the dot (`articles.feed` → 'articles'), or ''.
+    The calls are the parsed project's; the owner is the module or object before the dot
+    (`articles.feed` → 'articles'), or ''. A one-line registration (`re_path(..., articles.collection)`,
+    `router.get('/x', wrap(articles.list))`) names its handler without calling it, so its references count.
     """
-    lines = _lines(repo, span.path)[span.start - 1 : span.end]
+    source = project(repo.resolve()).files.get(span.path)
     names: list[tuple[str, str]] = []
-    # A one-line registration (`re_path(..., articles.collection)`) names its handler without calling it.
-    single = span.start == span.end
-    for number, text in enumerate(lines):
-        text = _STRING.sub('""', text)  # "^api/user/?$" names no function
-        found = (
-            list(_REFERENCE.finditer(text))
-            if single
-            else sorted([*_CALL.finditer(text), *_OWNED.finditer(text)], key=lambda m: m.start())
-        )
-        for m in found:
-            name = m["name"]
-            if number == 0 and name in _VERBS:
-                continue  # `router.get('/articles', ...)` registers, it does not call a `get` of the app's
-            if name == span.name and not m["owner"]:
-                continue  # the definition's own name (a recursive call or the assignment itself)
-            if name not in _GENERIC and name not in _JS_NOT_NAMES and name not in [n for _, n in names]:
-                names.append((m["owner"] or "", name))
+
+    def add(owner: str, name: str, first_line: bool) -> None:
+        if first_line and name in _VERBS:
+            return  # `router.get('/articles', ...)` registers, it does not call a `get` of the app's
+        if name == span.name and not owner:
+            return  # the definition's own name (a recursive call or the assignment itself)
+        if name not in _GENERIC and name not in _JS_NOT_NAMES and name not in [n for _, n in names]:
+            names.append((owner, name))
+
+    if span.start == span.end or source is None:
+        lines = _lines(repo, span.path)[span.start - 1 : span.end]
+        for number, text in enumerate(lines):
+            text = _STRING.sub('""', text)  # "^api/user/?$" names no function
+            for m in _REFERENCE.finditer(text) if span.start == span.end else _CALL.finditer(text):
+                add(m["owner"] or "", m["name"], number == 0)
+        return names
+    for call in source.calls:
+        if span.start <= call.line <= span.end:
+            parts = [p for p in call.callee.replace("()", "").split(".") if p and p != "?"]
+            if parts:
+                add(parts[-2] if len(parts) > 1 else "", parts[-1], call.line == span.start)
+    # `blocking(articles.list_articles, ...)` hands a function over without calling it.
+    for text in _lines(repo, span.path)[span.start - 1 : span.end]:
+        for m in _OWNED.finditer(_STRING.sub('""', text)):
+            add(m["owner"], m["name"], False)
     return names
 
 
@@ -306,17 +286,28 @@ def call_chain(
     return [chain[0]] + sorted(chain[1:], key=relevance, reverse=True)[: limit - 1]
 
 
-def grep(repo: Path, pattern: re.Pattern[str], *, limit: int = 3) -> list[Span]:
-    """Lines matching `pattern`; a match on a definition line covers the whole definition."""
+def grep(repo: Path, pattern: re.Pattern[str], *, limit: int = 5) -> list[Span]:
+    """Lines matching `pattern`; a match on a definition's first line covers the whole definition."""
+    repo = repo.resolve()
     hits: list[Span] = []
-    for path, lines in source_files(repo.resolve()):
-        python = path.endswith(".py")
+    for path, lines in source_files(repo):
+        source = project(repo).files.get(path)
         for index, text in enumerate(lines):
             if text.lstrip().startswith(_COMMENTS) or not pattern.search(text):
                 continue
-            definition = _definition_at(lines, index, python)
-            end = _end_of(lines, index, python) + 1 if definition else index + 1
-            hits.append(Span(path, index + 1, end, definition[0] if definition else ""))
+            named = re.compile(r"\b(?:def|function|class)\s+(\w+)|^\s*(?:const|let|var)?\s*(\w+)\s*[=:]")
+            m = named.search(text)
+            name = (m[1] or m[2]) if m else None
+            starting = [
+                d
+                for d in (source.definitions if source else [])
+                if d.line == index + 1 or (name and d.name == name and d.line <= index + 1 <= d.end_line)
+            ]
+            if starting:
+                d = max(starting, key=lambda d: d.end_line)
+                hits.append(Span(path, index + 1, d.end_line, d.name))
+            else:
+                hits.append(Span(path, index + 1, index + 1))
             if len(hits) >= limit:
                 return hits
     return hits

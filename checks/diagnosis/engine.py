@@ -26,16 +26,38 @@ from pathlib import Path
 
 import yaml
 
-from checks.diagnosis.code import Span, call_chain, grep, handler_span
-from checks.diagnosis.http import Request, is_success, status_code, wants_empty_body
-from checks.diagnosis.locate import locate_route, resource_files
+from checks.diagnosis.code import Span, call_chain, enclosing, grep, handler_span, project
+from checks.diagnosis.http import Request, is_success, status_code, suite_texts, wants_empty_body
+from checks.diagnosis.locate import locate_route, resource_files, routes_modules
 from checks.diagnosis.logs import LogError, parse_log
-from checks.diagnosis.model import Category, Diagnosis, DiagnosisInput, Evidence, RootCause, Subcategory, classification
+from checks.diagnosis.model import (
+    Alternative,
+    Category,
+    Diagnosis,
+    DiagnosisInput,
+    Evidence,
+    RootCause,
+    Subcategory,
+    classification,
+)
 from checks.diagnosis.signatures import Signature, classify
+from checks.diagnosis.startup import startup_spots
 
 _HINTS = Path(__file__).with_name("hints.yml")
 _PLACES = Path(__file__).with_name("places.yml")
 _MAX_EVIDENCE = 8
+_NO_TOKEN_OPERATIONS = {"CreateUser", "Login"}
+# A suite check on a shape only (compat's kind): presence, type, schema, capture.
+_SHAPE = re.compile(r"^(has |status is|body matches|token was captured|[\w.\[\]*]+ is (an?|a non-empty) \w+$)")
+# A value check on one field: `user.bio equals "..."`, `profile.following equals true`.
+_VALUE_FIELD = re.compile(r"^[\w.]*?(\w+) equals ")
+# Where auth lives: the files and functions that issue, read or check tokens and the current user.
+_AUTH_FILE = re.compile(r"(^|/)(auth\w*|security|jwt\w*|tokens?|authentication|passport)\.\w+$|(^|/)auth/", re.I)
+_AUTH_FUNCTION = re.compile(
+    r"current_?user|get_?user_?from|decode_?token|verify_?token|read_?token|authenticat|issue_?token|create_?token|"
+    r"sign_?token|create_access_token|jwt|require_?auth|login_required|viewer",
+    re.I,
+)
 _CALLERS = 2  # repository frames kept beyond the innermost one
 
 
@@ -94,6 +116,9 @@ class _Cause:
     requests: list[str] = field(default_factory=list)
     evidence: list[Evidence] = field(default_factory=list)
     consequences: list[str] = field(default_factory=list)
+    confidence: float = 0.5
+    decided_by: str = ""
+    alternatives: list[Alternative] = field(default_factory=list)
 
     def add_evidence(self, item: Evidence, *, first: bool = False) -> None:
         """Keep up to _MAX_EVIDENCE items of each kind, so many requests do not crowd out the code they point at.
@@ -120,19 +145,44 @@ class _Diagnoser:
         self.by_name = {r.name: r for r in self.requests}
         self.errors = parse_log(evidence.server_log, repo=repo)
         self.classified: list[tuple[LogError, Signature | None]] = [(e, classify(e)) for e in self.errors]
-        self._next_error = 0
+        self._used: set[int] = set()
+        self.packages = (
+            {i.package for f in project(repo.resolve()).files.values() for i in f.imports if i.package}
+            if repo is not None
+            else set()
+        )
+        self.unserved = self._unserved_families()
         self.causes: dict[str, _Cause] = {}
         self.cause_of_request: dict[str, _Cause] = {}
 
     # -- assembling -------------------------------------------------------------------------
 
     def cause(
-        self, key: str, category: Category, subcategory: Subcategory | None, label: str, request: Request | None
+        self,
+        key: str,
+        category: Category,
+        subcategory: Subcategory | None,
+        label: str,
+        request: Request | None,
+        *,
+        confidence: float = 0.5,
+        decided_by: str = "",
+        alternatives: tuple[tuple[str, str | None, str], ...] = (),
     ) -> _Cause:
+        """The cause `key` (created on first use), now also explaining `request`.
+
+        `confidence` and `decided_by` say how firmly and by what the cell was decided;
+        `alternatives` are (category, subcategory, why) readings the evidence leaves open.
+        """
         index = request.index if request else -1
         found = self.causes.get(key)
         if found is None:
             found = self.causes[key] = _Cause(key, category, subcategory, label, index)
+            found.confidence, found.decided_by = confidence, decided_by
+            found.alternatives = [
+                Alternative(category=c, subcategory=s, why=why)  # type: ignore[arg-type]
+                for c, s, why in alternatives
+            ]
         if request is not None:
             found.requests.append(request.name)
             self.cause_of_request[request.name] = found
@@ -157,6 +207,9 @@ class _Diagnoser:
                     line=caller.line,
                 )
             )
+        if self.repo is not None:  # the definitions the frames sit in: a defect a line or two away is still covered
+            spans = [enclosing(self.repo, f.path, f.line) for f in error.chain[: 1 + _CALLERS]]
+            self.code_evidence(cause, [s for s in spans if s is not None], "the frame's definition")
 
     def code_evidence(self, cause: _Cause, spans: list[Span], why: str, *, first: bool = False) -> None:
         for span in reversed(spans) if first else spans:
@@ -201,13 +254,24 @@ class _Diagnoser:
 
     # -- reading ----------------------------------------------------------------------------
 
-    def take_log_error(self) -> tuple[LogError, Signature | None] | None:
-        """Server errors are paired with log errors in the order both happened."""
-        if self._next_error < len(self.classified):
-            pair = self.classified[self._next_error]
-            self._next_error += 1
-            return pair
-        return self.classified[-1] if self.classified else None
+    def take_log_error(self, request: Request | None = None) -> tuple[LogError, Signature | None] | None:
+        """The log error behind a failed request: the one its access line names, else the next in order.
+
+        Errors logged before the server answered its first request (while it was still starting, e.g.
+        creating its tables) are not blamed for a later failure; they count only when nothing else does.
+        """
+        unused = [i for i, (e, _s) in enumerate(self.classified) if i not in self._used and not e.during_startup]
+        if request is not None:
+            for i in unused:
+                access = self.classified[i][0].access
+                if access and access[0] == request.method and _path_matches(request.path, access[1]):
+                    self._used.add(i)
+                    return self.classified[i]
+        if unused:
+            self._used.add(unused[0])
+            return self.classified[unused[0]]
+        during_suite = [pair for pair in self.classified if not pair[0].during_startup]
+        return during_suite[-1] if during_suite else None
 
     def upstream_of(self, request: Request) -> Request | None:
         """The earliest failed request this one depends on, directly or through others, if it blocks."""
@@ -254,23 +318,65 @@ class _Diagnoser:
         ranked += self.finding_causes()
         return Diagnosis.from_causes(ranked)
 
+    def _unserved_families(self) -> set[str]:
+        """Resources for which every request answered 404/405: the routes do not exist, whatever was expected."""
+        families: dict[str, list[Request]] = defaultdict(list)
+        for r in self.requests:
+            families[r.resource].append(r)
+        return {
+            name
+            for name, family in families.items()
+            if family and all(r.status in (404, 405) for r in family) and any(r.failed for r in family)
+        }
+
     def read_request(self, request: Request) -> None:
         status = request.status
         expected = request.expected_status()
+        wants_error = expected is not None and not is_success(expected)
         if status is None:
-            pair = self.take_log_error() if self.errors else None
+            pair = self.take_log_error(request) if self.errors else None
             if pair and pair[1]:
                 self.from_log(request, *pair)
                 return
             cause = self.cause(
-                "no-response", "other", None, "the server stopped answering (crashed or hung during the suite)", request
+                "no-response",
+                "other",
+                None,
+                "the server stopped answering (crashed or hung during the suite)",
+                request,
+                confidence=0.7 if pair is None else 0.55,
+                decided_by="requests got no response",
             )
             if pair:
                 self.log_evidence(cause, pair[0])
             self.request_evidence(cause, request, request.error or "no response", locate=len(cause.requests) == 1)
             return
+        if status == 429:
+            cause = self.cause(
+                "rate-limited",
+                "logic_error",
+                "framework_idiosyncrasy",
+                "a rate limiter answers the suite with 429 Too Many Requests (its limit is below one run's requests)",
+                request,
+                confidence=0.9,
+                decided_by="429 Too Many Requests responses",
+            )
+            self.request_evidence(cause, request, "rate limited")
+            return
+        if status == 501:
+            cause = self.cause(
+                f"not-implemented:{request.resource}",
+                "incomplete_implementation",
+                None,
+                f"requests on {request.resource} are not implemented (501)",
+                request,
+                confidence=0.85,
+                decided_by="501 Not Implemented",
+            )
+            self.request_evidence(cause, request, "not implemented", locate=True)
+            return
         if status >= 500:
-            pair = self.take_log_error()
+            pair = self.take_log_error(request)
             if pair is not None:
                 self.from_log(request, *pair)
                 return
@@ -280,6 +386,15 @@ class _Diagnoser:
                 "business_logic_defect",
                 "handlers fail with server errors that leave nothing in the log",
                 request,
+                confidence=0.35,
+                decided_by="500 responses with no error in the log",
+                alternatives=(
+                    (
+                        "logic_error",
+                        "database_runtime_error",
+                        "a 500 that logs nothing can be a swallowed database error",
+                    ),
+                ),
             )
             self.request_evidence(cause, request, "server error", locate=True)
             return
@@ -290,27 +405,41 @@ class _Diagnoser:
                 "framework_idiosyncrasy",
                 "the framework redirects API paths (trailing slashes?)",
                 request,
+                confidence=0.8,
+                decided_by=f"{status} redirects on API paths",
             )
             self.request_evidence(cause, request, "redirected", locate=True)
             return
-        if status in (401, 403) and request.sent_auth is not False and not (expected and not is_success(expected)):
-            cause = self.cause(
-                "token-rejected",
-                "logic_error",
-                "auth_misconfiguration",
-                "the server rejects the token it issued (header scheme, secret or lookup)",
-                request,
-            )
-            self.request_evidence(cause, request, "token rejected")
-            self.attach_log(cause, "auth_misconfiguration")
+        if status in (401, 403) and not wants_error and not request.status_was_expected:
+            self.from_refusal(request, status)
             return
-        if status in (404, 405, 501) and (expected is None or is_success(expected)):
+        unserved = status in (404, 405) and request.resource in self.unserved
+        if status in (404, 405, 501) and (expected is None or is_success(expected) or unserved):
+            declared = self.repo is not None and locate_route(self.repo, request.method, request.path)
+            if "koa" in self.packages and declared and not (request.excerpt and request.body_is_json):
+                cause = self.cause(
+                    "koa-unset-body",
+                    "logic_error",
+                    "framework_idiosyncrasy",
+                    "Koa answers 404 on a route that exists: the handler sets ctx.body after it returned "
+                    "(a promise not awaited)",
+                    request,
+                    confidence=0.7 if request.excerpt else 0.5,
+                    decided_by="404 from a route the code declares, in a Koa app",
+                    alternatives=()
+                    if request.excerpt
+                    else (("logic_error", "incorrect_query_logic", "the lookup behind the route may find nothing"),),
+                )
+                self.request_evidence(cause, request, "404 from a declared route", locate=True)
+                return
             cause = self.cause(
                 f"missing:{request.resource}",
                 "incomplete_implementation",
                 None,
                 f"requests on {request.resource} are not served",
                 request,
+                confidence=0.8 if unserved else 0.6,
+                decided_by=f"{status} on every request to {request.resource}" if unserved else f"{status} responses",
             )
             self.request_evidence(cause, request, "not served", locate=True)
             return
@@ -321,49 +450,158 @@ class _Diagnoser:
                 "framework_idiosyncrasy",
                 "the framework rejects the empty JSON body of POST/DELETE favorite and follow",
                 request,
+                confidence=0.8,
+                decided_by=f"{status} on the bodiless favorite/follow requests",
             )
             self.request_evidence(cause, request, "empty body rejected", locate=True)
             self.attach_log(cause, "framework_idiosyncrasy")
             return
         if expected is not None and not is_success(status) and is_success(expected):
             cause = self.cause(
-                "rejects-valid", "logic_error", "business_logic_defect", "valid requests are rejected", request
+                "rejects-valid",
+                "logic_error",
+                "business_logic_defect",
+                "valid requests are rejected",
+                request,
+                confidence=0.45,
+                decided_by=f"{status} where the suite expected {status_code(expected)}",
             )
             self.request_evidence(cause, request, f"expected {status_code(expected)}", locate=True)
             return
         if expected is not None and is_success(status) and not is_success(expected):
             self.from_missing_error(request, status_code(expected))
             return
+        texts = request.failure_texts()
+        if 400 <= status < 500 and texts and all("GenericErrorModel" in x or "status" in x for x in texts):
+            cause = self.cause(
+                "error-envelope",
+                "schema_format_error",
+                None,
+                'error responses lack the Conduit error envelope ({"errors": {...}})',
+                request,
+                confidence=0.8,
+                decided_by="error responses with the right status but not the errors envelope",
+            )
+            self.request_evidence(cause, request, "; ".join(texts[:3]))
+            return
         if not request.body_is_json:
-            cause = self.cause("not-json", "schema_format_error", None, "responses are not JSON", request)
+            cause = self.cause(
+                "not-json",
+                "schema_format_error",
+                None,
+                "responses are not JSON",
+                request,
+                confidence=0.7,
+                decided_by="response bodies that are not JSON",
+            )
             self.request_evidence(cause, request, "body is not JSON", locate=True)
             return
         self.from_assertions(request)
 
+    def from_refusal(self, request: Request, status: int) -> None:
+        """401/403 where the suite expected success: a token the server will not take, or a route guarded wrongly."""
+        if status == 403 and request.operation in _NO_TOKEN_OPERATIONS and request.method != "GET":
+            cause = self.cause(
+                "csrf",
+                "logic_error",
+                "framework_idiosyncrasy",
+                "a framework default (CSRF protection) refuses the API's POSTs, even registration and login",
+                request,
+                confidence=0.75,
+                decided_by="403 on registration/login, which take no token",
+            )
+            self.request_evidence(cause, request, "refused without a token being involved")
+            self.attach_log(cause, "framework_idiosyncrasy")
+            return
+        if request.sent_auth is False and request.method == "GET":
+            cause = self.cause(
+                "public-route-auth",
+                "logic_error",
+                "auth_misconfiguration",
+                "a public route demands a token (reads that need no login are refused)",
+                request,
+                confidence=0.8,
+                decided_by=f"{status} on a public read sent without a token",
+            )
+            self.request_evidence(cause, request, "public read refused", locate=True)
+            return
+        cause = self.cause(
+            "token-rejected",
+            "logic_error",
+            "auth_misconfiguration",
+            "the server rejects the token it issued (header scheme, secret or lookup)",
+            request,
+            confidence=0.75,
+            decided_by=f"{status} on requests that carried the token",
+        )
+        self.request_evidence(cause, request, "token rejected")
+        self.attach_log(cause, "auth_misconfiguration")
+
     def from_log(self, request: Request, error: LogError, signature: Signature | None) -> None:
-        if signature is None:
+        generic = signature is None or signature.id == "attribute-or-type"
+        if generic and self.in_auth_code(error):
+            cause = self.cause(
+                "log:auth-code",
+                "logic_error",
+                "auth_misconfiguration",
+                f"the token or current-user code fails ({error.type or 'an error'})",
+                request,
+                confidence=0.75,
+                decided_by="the innermost repository frames are in the token/current-user code",
+            )
+        elif signature is None:
             cause = self.cause(
                 f"log:{error.type}",
                 "logic_error",
                 "business_logic_defect",
                 f"the server fails with {error.type or 'an error'}",
                 request,
+                confidence=0.4,
+                decided_by="an error the signature table does not know",
             )
         else:
+            strong = signature.id != "attribute-or-type"
             cause = self.cause(
-                f"log:{signature.id}", signature.category, signature.subcategory, signature.label, request
+                f"log:{signature.id}",
+                signature.category,
+                signature.subcategory,
+                signature.label,
+                request,
+                confidence=(0.9 if strong else 0.7) if error.repo_frame else (0.8 if strong else 0.55),
+                decided_by=f"the log's {error.type or 'error'} (signature {signature.id})",
             )
+            for name in signature.dependency if self.repo is not None else ():
+                declared = project(self.repo.resolve()).dependency([name])  # type: ignore[union-attr]
+                if declared is not None:
+                    cause.add_evidence(
+                        Evidence(
+                            kind="code",
+                            path=declared.path,
+                            line=declared.line,
+                            message=f"{declared.name} is declared here ({declared.path}:{declared.line})",
+                        ),
+                        first=True,
+                    )
         self.log_evidence(cause, error)
+        if error.repo_frame is None:  # every frame is a library's: the handler of the failing route called it
+            self.request_evidence(cause, request, "failed inside a library", locate=True)
+
+    def in_auth_code(self, error: LogError) -> bool:
+        """Whether the innermost repository frames are where tokens and the current user are handled."""
+        return any(_AUTH_FILE.search(f.path) or _AUTH_FUNCTION.search(f.function or "") for f in error.chain[:2])
 
     def from_missing_error(self, request: Request, expected: int | None) -> None:
         """The server said yes where it should have said no."""
-        if expected in (401, 403):
+        if expected in (401, 403) or (expected == 422 and request.operation == "Login"):
+            what = "a wrong password is accepted" if request.operation == "Login" else None
             cause = self.cause(
-                f"unguarded:{expected}",
+                f"unguarded:{expected}" if what is None else "login-accepts",
                 "logic_error",
                 "auth_misconfiguration",
-                "writes are not protected (missing authentication or ownership checks)",
+                what or "writes are not protected (missing authentication or ownership checks)",
                 request,
+                confidence=0.75,
+                decided_by=f"success where the suite expected {expected}",
             )
         elif expected == 404:
             cause = self.cause(
@@ -372,7 +610,12 @@ class _Diagnoser:
                 "state_propagation_failure",
                 "deleted or unknown resources are still served",
                 request,
+                confidence=0.7,
+                decided_by="success where the suite expected 404",
             )
+            deleted = self.earlier_delete(request)
+            if deleted is not None:
+                self.request_evidence(cause, deleted, "answered, but the resource is still there", locate=True)
         else:
             cause = self.cause(
                 f"unvalidated:{expected}",
@@ -380,17 +623,145 @@ class _Diagnoser:
                 "business_logic_defect",
                 "invalid or duplicate input is accepted",
                 request,
+                confidence=0.65,
+                decided_by=f"success where the suite expected {expected}",
             )
         self.request_evidence(cause, request, f"expected {expected}", locate=True)
 
     def from_assertions(self, request: Request) -> None:
-        texts = request.failure_texts() or ["(assertions failed)"]
+        texts = request.failure_texts()
+        if not texts:
+            self.from_counts(request)
+            return
+        if self.typed_wrong(request):
+            cause = self.cause(
+                "assert:types",
+                "schema_format_error",
+                None,
+                "fields have the wrong JSON type",
+                request,
+                confidence=0.8,
+                decided_by="failed assertions whose actual value has another JSON type than expected",
+            )
+            self.request_evidence(cause, request, "; ".join(texts[:3]), locate=True)
+            return
+        lost, write = self.written_earlier(request)
+        if lost and write is not None:
+            cause = self.cause(
+                "assert:lost-write",
+                "logic_error",
+                "state_propagation_failure",
+                f"a change the server answered does not show in later reads ({', '.join(sorted(lost))})",
+                request,
+                confidence=0.75,
+                decided_by=f"a read after the successful {write.method} {write.path} shows the old value",
+            )
+            self.request_evidence(cause, write, "answered, but the change did not stick", locate=True)
+            self.request_evidence(cause, request, "; ".join(texts[:3]))
+            return
+        if request.status is not None and 400 <= request.status < 500 and any("GenericErrorModel" in x for x in texts):
+            cause = self.cause(
+                "error-envelope",
+                "schema_format_error",
+                None,
+                'error responses lack the Conduit error envelope ({"errors": {...}})',
+                request,
+                confidence=0.8,
+                decided_by="error responses with the right status but not the errors envelope",
+            )
+            self.request_evidence(cause, request, "; ".join(texts[:3]))
+            return
         hints = _hints()
         votes = Counter(next((i for i, h in enumerate(hints) if h.applies(t, request)), len(hints) - 1) for t in texts)
         hint = hints[min(votes, key=lambda i: (-votes[i], i))]
         key = f"assert:{hint.category}:{hint.subcategory}"
-        cause = self.cause(key, hint.category, hint.subcategory, hint.label, request)
+        cause = self.cause(
+            key,
+            hint.category,
+            hint.subcategory,
+            hint.label,
+            request,
+            confidence=0.45 if hint.pattern.pattern == "." else 0.7,
+            decided_by="the failed assertions' texts",
+        )
         self.request_evidence(cause, request, "; ".join(texts[:3]), locate=True)
+
+    def from_counts(self, request: Request) -> None:
+        """A 2xx with failed assertions and no details (study-level evidence): what the suite's checks allow."""
+        checks = suite_texts(request)
+        failed = request.total - request.passed
+        items = [text for text in checks if "[0]" in text]
+        if items and failed == len(items):
+            cause = self.cause(
+                "assert:logic_error:incorrect_query_logic",
+                "logic_error",
+                "incorrect_query_logic",
+                "lists come back empty where items were expected (a filter, join or paging drops rows)",
+                request,
+                confidence=0.6,
+                decided_by="exactly the suite's checks on the first item failed: the list was empty",
+                alternatives=(
+                    ("schema_format_error", None, "item fields missing from every item fail the same checks"),
+                ),
+            )
+        elif checks and all(_SHAPE.match(text) for text in checks):
+            cause = self.cause(
+                "assert:schema_format_error:None",
+                "schema_format_error",
+                None,
+                "responses miss fields or have the wrong types (the suite checks only shapes here)",
+                request,
+                confidence=0.65,
+                decided_by=f"{failed} of the suite's shape checks failed on a 2xx",
+            )
+        else:
+            cause = self.cause(
+                "assert:counts",
+                "logic_error",
+                "business_logic_defect",
+                "responses carry wrong values",
+                request,
+                confidence=0.35,
+                decided_by="failed counts only, no assertion details",
+                alternatives=(
+                    ("logic_error", "state_propagation_failure", "values may be lost between requests"),
+                    ("logic_error", "incorrect_query_logic", "lists may be filtered or paged wrongly"),
+                ),
+            )
+        self.request_evidence(cause, request, f"{failed} of {request.total} assertions failed", locate=True)
+
+    @staticmethod
+    def typed_wrong(request: Request) -> bool:
+        """A number or flag the server answers as a string (`"favoritesCount": "0"`)."""
+        return any(
+            isinstance(f.get("expected"), (int, float, bool)) and isinstance(f.get("actual"), str)
+            for f in request.failures
+        )
+
+    def written_earlier(self, request: Request) -> tuple[set[str], Request | None]:
+        """Fields a GET reads wrong that an earlier successful write answered right, and the last such write."""
+        if request.method != "GET":
+            return set(), None
+        fields = {m[1] for t in request.failure_texts() if (m := _VALUE_FIELD.match(t))}
+        found: set[str] = set()
+        last: Request | None = None
+        for earlier in self.requests[: request.index]:
+            if earlier.method == "GET" or earlier.failed or earlier.status is None or not is_success(earlier.status):
+                continue
+            checked = {m[1] for t in suite_texts(earlier) if (m := _VALUE_FIELD.match(t))}
+            if fields & checked:
+                found |= fields & checked
+                last = earlier
+        return found, last
+
+    def earlier_delete(self, request: Request) -> Request | None:
+        """The last successful DELETE before `request` on the same resource."""
+        deletes = [
+            r
+            for r in self.requests[: request.index]
+            if r.method == "DELETE" and r.status is not None and is_success(r.status) and r.resource == request.resource
+        ]
+        return deletes[-1] if deletes else None
 
     def attach_log(self, cause: _Cause, subcategory: str) -> None:
         for error, signature in self.classified:
@@ -408,6 +779,16 @@ class _Diagnoser:
             if any(r.status is not None and is_success(r.status) for r in family):
                 cause.category, cause.subcategory = "logic_error", "incorrect_query_logic"
                 cause.label = f"{resource} lookups answer 404 for resources that exist"
+                cause.decided_by = f"404 on some {resource} requests while others succeed"
+                if not any(r.url for r in family):  # no concrete URLs: a lost identifier looks the same
+                    cause.confidence = 0.5
+                    cause.alternatives = [
+                        Alternative(
+                            category="logic_error",
+                            subcategory="state_propagation_failure",
+                            why="the identifier may not reach the later requests (null/undefined in their paths)",
+                        )
+                    ]
 
     def add_places(self) -> None:
         """Point causes that no traceback placed at the code that does their job (see places.yml)."""
@@ -415,10 +796,9 @@ class _Diagnoser:
             return
         for key, cause in self.causes.items():
             if key.startswith("missing:") and cause.category == "incomplete_implementation":
-                for path in resource_files(self.repo, key.split(":", 1)[1]):
-                    cause.add_evidence(
-                        Evidence(kind="code", path=path, message=f"{path} should serve {key.split(':', 1)[1]}")
-                    )
+                resource = key.split(":", 1)[1]
+                for path in resource_files(self.repo, resource) or routes_modules(self.repo)[:1]:
+                    cause.add_evidence(Evidence(kind="code", path=path, message=f"{path} should serve {resource}"))
             place = _places().get(key)
             if place is not None:
                 self.code_evidence(cause, grep(self.repo, place.pattern), place.why, first=True)
@@ -430,8 +810,12 @@ class _Diagnoser:
             "health_timeout": "the server never becomes healthy",
         }.get(self.input.startup, "the server does not start")
         cause = _Cause("startup", "server_startup_failure", None, label, -1)
+        cause.confidence, cause.decided_by = 0.9, f"startup: {self.input.startup}"
         for error, _signature in self.classified[-3:]:
             self.log_evidence(cause, error)
+        if self.repo is not None:
+            for spot in startup_spots(self.repo, self.input.startup, self.input.server_log):
+                cause.add_evidence(spot, first=True)
         if not cause.evidence:
             tail = [line for line in self.input.server_log.strip().splitlines() if line.strip()][-3:]
             cause.add_evidence(Evidence(kind="startup", message=" | ".join(tail)[-300:] or self.input.startup))
@@ -459,6 +843,8 @@ class _Diagnoser:
                     summary=f"The declared {constraint} constraint is not kept: {len(findings)} finding(s); "
                     f"first: {findings[0].get('message')}",
                     evidence=evidence,
+                    confidence=0.95,
+                    decided_by=f"{len(findings)} verifier finding(s) on the {constraint} constraint",
                 )
             )
         return causes
@@ -481,9 +867,18 @@ class _Diagnoser:
             summary=summary + ".",
             evidence=cause.evidence,
             consequences=cause.consequences,
+            confidence=round(cause.confidence, 2),
+            decided_by=cause.decided_by,
+            alternatives=cause.alternatives,
         )
 
 
 def diagnose(evidence: DiagnosisInput, *, repo: Path | None = None) -> Diagnosis:
     """The ranked root causes behind `evidence`; `repo` lets log frames and routes map to files."""
     return _Diagnoser(evidence, repo).diagnose()
+
+
+def _path_matches(template: str, path: str) -> bool:
+    """Whether a concrete path (from an access line) is an instance of a path template."""
+    pattern = re.sub(r"\\\{[^}/]+\\\}", "[^/]+", re.escape(template.split("?")[0]))
+    return re.fullmatch(pattern, path) is not None

@@ -11,7 +11,10 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
+
+from conduit_suite.suite import load_suite, suite_names
 
 MISSING_VALUE = re.compile(r"/(undefined|null|None|%7B\w+%7D|\{\w+\})(/|$|\?)")
 _EMPTY_LIST = re.compile(r'"(\w+)"\s*:\s*\[\s*\]')
@@ -45,10 +48,14 @@ class Request:
 
     @classmethod
     def of(cls, index: int, record: dict[str, Any]) -> Request:
+        spec = _suite_requests().get(str(record.get("name") or ""))
+        sent_auth = record.get("sent_auth")
+        if sent_auth is None and spec is not None:  # a recording without it: the suite says whether it sent one
+            sent_auth = spec.auth is not None
         return cls(
             index=index,
             name=str(record.get("name") or f"#{index + 1}"),
-            operation=str(record.get("operation") or ""),
+            operation=str(record.get("operation") or (spec.operation if spec else "")),
             method=str(record.get("method") or "GET").upper(),
             path=str(record.get("path") or ""),
             url=str(record.get("url") or ""),
@@ -57,7 +64,7 @@ class Request:
             total=int(record.get("total") or 0),
             failures=list(record.get("failures") or []),
             excerpt=str(record.get("response_excerpt") or ""),
-            sent_auth=record.get("sent_auth"),
+            sent_auth=sent_auth,
             depends_on=list(record.get("depends_on") or []),
             error=record.get("error"),
         )
@@ -122,8 +129,32 @@ class Request:
                 return expected
         return None
 
+    @property
+    def status_was_expected(self) -> bool:
+        """Failures were recorded, the suite checks the status here, and the status check is not among them."""
+        if not self.failures:
+            return False
+        checks_status = any(_STATUS_WORDS.search(text) for text in suite_texts(self))
+        return checks_status and not any(_STATUS_WORDS.search(str(f.get("assertion", ""))) for f in self.failures)
+
     def failure_texts(self) -> list[str]:
         return [str(f.get("assertion", "")) for f in self.failures]
+
+
+@lru_cache(maxsize=1)
+def _suite_requests() -> dict[str, Any]:
+    """The built-in suites' requests by name: what a recording that kept only names and counts still tells."""
+    found: dict[str, Any] = {}
+    for name in suite_names():
+        for spec in load_suite(name).requests:
+            found.setdefault(spec.name, spec)
+    return found
+
+
+def suite_texts(request: Request) -> list[str]:
+    """The assertion texts the built-in suite checks on a request of this name (none for other suites)."""
+    spec = _suite_requests().get(request.name.split(": ", 1)[-1])
+    return [a.text for a in spec.assertions] if spec is not None else []
 
 
 def is_success(status: Any) -> bool:

@@ -63,28 +63,71 @@ def is_route_module(path: str) -> bool:
 
 
 def locate_route(repo: Path, method: str, template: str) -> tuple[str, int] | None:
-    """(path, line) of the definition serving `method template`, or None when none is found."""
+    """(path, line) of the registration serving `method template`, or None when none is found.
+
+    Registrations are the parsed project's calls whose first argument is a path string
+    (`@bp.get("/articles/<slug>")`, `router.get('/articles/:slug', ...)`, `path("api/articles/<slug:slug>", ...)`);
+    any other string literal holding the path is the fallback.
+    """
+    from checks.diagnosis.code import project
+
     segments = _segments(template)
     if not segments:
         return None
-    files = source_files(repo.resolve())
+    files = project(repo.resolve()).files
     verb = _METHOD_WORDS.get(method.upper(), method.lower())
     for start in range(len(segments)):
         tail = segments[start:]
         if all(s.startswith(("{", ":", "<")) for s in tail):
             break
-        pattern = _pattern(tail)
-        hits = [(name, i + 1, line) for name, lines in files for i, line in enumerate(lines) if pattern.search(line)]
-        if not hits:
-            continue
-        # A route definition sits in a routes module and names its verb; a table name or a JSON key does neither.
-        ranked = sorted(hits, key=lambda h: (verb not in h[2].lower(), not is_route_module(h[0])))
-        name, number, _ = ranked[0]
-        return name, number
+        pattern = _value_pattern(tail)
+        text = dict(source_files(repo.resolve()))
+        calls = [
+            (name, c.line, c.callee.rsplit(".", 1)[-1].lower() + " " + _line_of(text, name, c.line).lower())
+            for name, source in sorted(files.items())
+            for c in source.calls
+            if c.first_string is not None and pattern.match(c.first_string)
+        ]
+        if calls:
+            # A registration names its verb (or is a generic route/path call) and sits in a routes module.
+            ranked = sorted(calls, key=lambda h: (verb not in h[2], not is_route_module(h[0]), h[0], h[1]))
+            return ranked[0][0], ranked[0][1]
+        strings = [
+            (name, s.line) for name, source in sorted(files.items()) for s in source.strings if pattern.match(s.value)
+        ]
+        if strings:
+            ranked_strings = sorted(strings, key=lambda h: (not is_route_module(h[0]), h[0], h[1]))
+            return ranked_strings[0]
     return None
+
+
+def _line_of(text: dict[str, tuple[str, ...]], path: str, line: int) -> str:
+    lines = text.get(path, ())
+    return lines[line - 1] if 0 < line <= len(lines) else ""
+
+
+def _value_pattern(segments: list[str]) -> re.Pattern[str]:
+    parts = [_PARAM if s.startswith(("{", ":", "<")) else re.escape(s) for s in segments]
+    # Any mount prefix before ("/api/", Django's "^api/"), an optional slash or "/?$" after.
+    return re.compile(r"^\^?/?(?:[\w-][\w.-]*/)*" + "/".join(parts) + r"(?:/\??)?\$?$")
 
 
 def resource_files(repo: Path, resource: str) -> list[str]:
     """Route modules named after `resource` ('comments' → routes/comments.js): where a missing route belongs."""
     stems = {resource, resource.rstrip("s"), resource + "s"}
     return [name for name, _ in source_files(repo.resolve()) if Path(name).stem in stems and is_route_module(name)]
+
+
+def routes_modules(repo: Path) -> list[str]:
+    """Files that register routes, most registrations first: where a missing route belongs."""
+    from checks.diagnosis.code import project
+
+    counts = {
+        name: sum(
+            1
+            for c in source.calls
+            if c.first_string and re.match(r"^\^?/?(api/|/)?[\w{<:]", c.first_string) and "/" in c.first_string
+        )
+        for name, source in project(repo.resolve()).files.items()
+    }
+    return [name for name, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])) if n >= 2]

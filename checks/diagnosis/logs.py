@@ -21,7 +21,24 @@ _PY_EXC = re.compile(
 _NODE_FRAME = re.compile(
     r"^\s+at (?:(?P<func>.+?) \()?(?P<path>(?:file://)?[^()\s]+?):(?P<line>\d+):(?P<col>\d+)\)?\s*\{?\s*$"
 )
-_NODE_HEAD = re.compile(r"(?P<type>[A-Z][\w.]*(?:Error|Exception)|Error)(?: \[(?P<code>[\w_]+)\])?(?:: (?P<msg>.*))?$")
+# `error: relation "x" does not exist` is how node-postgres names its errors: lower case, no class.
+_NODE_HEAD = re.compile(
+    r"(?P<type>[A-Z][\w.]*(?:Error|Exception)|[Ee]rror)(?: \[(?P<code>[\w_]+)\])?(?:: (?P<msg>.*))?$"
+)
+# An inspected error with no stack (node-sqlite3): `[Error: SQLITE_ERROR: no such table: users] {`
+_NODE_BARE = re.compile(r"^\s*\[(?P<type>(?:[A-Z]\w*)?Error)(?: \[(?P<code>\w+)\])?: (?P<msg>.+)\] \{$")
+# Where V8 reports a syntax error: the file and line above the source excerpt.
+_NODE_SYNTAX_AT = re.compile(r"^(?P<path>(?:file://)?/\S+?):(?P<line>\d+)$")
+# A request arriving (koa-logger and hono's `<--`, pino's "incoming request"): the suite has begun.
+_REQUEST_START = re.compile(r"<-- (GET|POST|PUT|PATCH|DELETE) /|\"msg\":\"incoming request\"")
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+# One finished request in an access log: werkzeug/uvicorn/Django/aiohttp quote the request line;
+# morgan, hono and koa-logger print `METHOD /path STATUS`; pino logs the status code alone.
+_ACCESS = re.compile(
+    r'"(?P<m1>GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) (?P<p1>/\S*) HTTP/[\d.]+" (?P<s1>\d{3})'
+    r"|^\s*(?:--> )?(?P<m2>GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) (?P<p2>/\S*) (?P<s2>\d{3})\b"
+    r'|"statusCode":(?P<s3>\d{3})\}'
+)
 _NODE_ANY_FRAME = re.compile(r"^\s+at \S")
 # util.inspect prints an error's own properties after its stack: `{ name: 'SequelizeDatabaseError', parent: error: ...`
 _NODE_PROP = re.compile(r"^  (?P<key>name|code|parent|original|message): (?P<value>.*?),?$")
@@ -38,7 +55,7 @@ _NOT_REPO = (
     "<string>",
     "<unknown>",
 )
-_WORKSPACE_PREFIXES = ("/workspace/", "/app/", "/src/", "/repo/", "/code/")
+_WORKSPACE_PREFIXES = ("/repository/", "/workspace/", "/app/", "/src/", "/repo/", "/code/")
 
 
 @dataclass(frozen=True)
@@ -63,6 +80,9 @@ class LogError:
     log_line: int = 0
     repo_frame: Frame | None = None
     chain: list[Frame] = field(default_factory=list)
+    end_line: int = 0
+    during_startup: bool = False  # logged before the first request the server answered
+    access: tuple[str, str, int] | None = None  # the failed request the access log shows beside it
 
     @property
     def type(self) -> str:
@@ -98,13 +118,52 @@ def _expand_json_lines(log: str) -> list[str]:
 
 
 def parse_log(log: str, *, repo: Path | None = None) -> list[LogError]:
-    """Every error in `log`, in the order they appear."""
-    lines = _expand_json_lines(log)
+    """Every error in `log`, in the order they appear, each with its access line when one is beside it."""
+    lines = [_ANSI.sub("", line) for line in _expand_json_lines(log)]
     errors = _python_errors(lines) + _node_errors(lines)
+    covered = {n for e in errors for n in range(e.log_line - 1, max(e.end_line, e.log_line))}
+    errors += [e for e in _node_bare_errors(lines) if e.log_line - 1 not in covered]
     errors.sort(key=lambda e: e.log_line)
+    accesses = [(i, m) for i, line in enumerate(lines) if (m := _ACCESS.search(line))]
+    starts = [i for i, line in enumerate(lines) if _REQUEST_START.search(line)]
+    first_request = min([i for i, _ in accesses[:1]] + starts[:1], default=None)
     for error in errors:
         error.chain = repo_frames(error, repo)
         error.repo_frame = error.chain[0] if error.chain else None
+        error.access = _beside(error, accesses)
+        before = first_request is not None and error.log_line - 1 < first_request
+        error.during_startup = before and error.access is None
+    return errors
+
+
+def _beside(error: LogError, accesses: list[tuple[int, re.Match[str]]]) -> tuple[str, str, int] | None:
+    """The failed request logged right after the error (werkzeug, morgan) or right before it (uvicorn)."""
+    start, end = error.log_line - 1, max(error.end_line, error.log_line)
+    near = [(i, m) for i, m in accesses if end <= i <= end + 3 or start - 3 <= i < start]
+    for _i, m in sorted(near, key=lambda pair: (pair[0] < start, abs(pair[0] - end))):
+        status = int(m["s1"] or m["s2"] or m["s3"])
+        if status >= 500:
+            return (m["m1"] or m["m2"] or "", (m["p1"] or m["p2"] or "").split("?")[0], status)
+    return None
+
+
+def _node_bare_errors(lines: list[str]) -> list[LogError]:
+    errors = []
+    for i, line in enumerate(lines):
+        m = _NODE_BARE.match(line)
+        if m:
+            types = [m["type"]] + ([m["code"]] if m["code"] else [])
+            message: list[str] = []
+            end = _node_properties(lines, i + 1, types, message)
+            errors.append(
+                LogError(
+                    types=types,
+                    message=" ".join([m["msg"], *message]).strip(),
+                    language="node",
+                    log_line=i + 1,
+                    end_line=end,
+                )
+            )
     return errors
 
 
@@ -138,6 +197,7 @@ def _python_errors(lines: list[str]) -> list[LogError]:
                 current.types.append(exc_type)
                 current.message = message or current.message
                 current.frames.extend(frames)
+                current.end_line = i + 1
             else:
                 current = LogError(
                     types=[exc_type] if exc_type else [],
@@ -145,6 +205,7 @@ def _python_errors(lines: list[str]) -> list[LogError]:
                     frames=frames,
                     language="python",
                     log_line=start + 1,
+                    end_line=i + 1,
                 )
                 errors.append(current)
         i += 1
@@ -184,8 +245,16 @@ def _node_errors(lines: list[str]) -> list[LogError]:
                 message_parts: list[str] = []
                 i = _node_properties(lines, i, types, message_parts)
                 message = " ".join([message, *message_parts]).strip()
+            syntax = any("SyntaxError" in name for name in types)
+            for back in range(head_index - 1, max(head_index - 6, -1) if syntax else head_index - 1, -1):
+                at = _NODE_SYNTAX_AT.match(lines[back].strip())  # V8's `file:line` above a SyntaxError's excerpt
+                if at:
+                    frames.insert(0, Frame(at["path"].removeprefix("file://"), int(at["line"])))
+                    break
             errors.append(
-                LogError(types=types, message=message, frames=frames, language="node", log_line=head_index + 1)
+                LogError(
+                    types=types, message=message, frames=frames, language="node", log_line=head_index + 1, end_line=i
+                )
             )
             continue
         i += 1

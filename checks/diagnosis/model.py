@@ -45,12 +45,48 @@ class Evidence(BaseModel):
     request: str | None = None
 
 
+class Alternative(BaseModel):
+    """A reading the evidence does not rule out."""
+
+    category: Category
+    subcategory: Subcategory | None = None
+    why: str
+
+
+THIN = 0.6  # below this confidence the evidence is too thin to decide; the renderings say so
+
+
 class RootCause(BaseModel):
     category: Category
     subcategory: Subcategory | None = None
     summary: str
     evidence: list[Evidence] = Field(default_factory=list)
     consequences: list[str] = Field(default_factory=list, description="Requests this cause explains.")
+    confidence: float = Field(default=0.5, ge=0.0, le=1.0, description="How firmly the evidence decides the cell.")
+    decided_by: str = Field(default="", description="The observation that decided the category and subcategory.")
+    alternatives: list[Alternative] = Field(
+        default_factory=list, description="Other cells the evidence cannot rule out (the thin-evidence case)."
+    )
+
+    @property
+    def thin(self) -> bool:
+        return self.confidence < THIN or bool(self.alternatives)
+
+    def cell(self) -> str:
+        return self.subcategory or self.category
+
+    def thin_note(self) -> str:
+        """What the renderings print when the evidence cannot decide: both readings, and why."""
+        if not self.thin:
+            return ""
+        others = ", ".join(a.subcategory or a.category for a in self.alternatives)
+        reason = "; ".join(a.why for a in self.alternatives)
+        if others:
+            return (
+                f"The evidence is too thin to decide between {self.cell()} and {others} "
+                f"(confidence {self.confidence:.2f}): {reason}."
+            )
+        return f"The evidence is thin (confidence {self.confidence:.2f}): decided by {self.decided_by or 'little'}."
 
 
 class Diagnosis(BaseModel):
@@ -61,6 +97,9 @@ class Diagnosis(BaseModel):
     summary: str
     evidence: list[Evidence] = Field(default_factory=list)
     causes: list[RootCause] = Field(default_factory=list)
+    confidence: float = Field(default=1.0, ge=0.0, le=1.0, description="The headline cause's confidence.")
+    decided_by: str = ""
+    alternatives: list[Alternative] = Field(default_factory=list)
 
     @classmethod
     def from_causes(cls, causes: list[RootCause]) -> Diagnosis:
@@ -73,7 +112,13 @@ class Diagnosis(BaseModel):
             summary=head.summary,
             evidence=head.evidence,
             causes=causes,
+            confidence=head.confidence,
+            decided_by=head.decided_by,
+            alternatives=head.alternatives,
         )
+
+    def thin_note(self) -> str:
+        return self.causes[0].thin_note() if self.causes else ""
 
 
 class DiagnosisInput(BaseModel):

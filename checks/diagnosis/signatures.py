@@ -22,20 +22,26 @@ class Signature:
     category: Category
     subcategory: Subcategory | None
     label: str
+    dependency: tuple[str, ...] = ()
 
 
 @lru_cache(maxsize=1)
 def signatures() -> tuple[Signature, ...]:
     rows = yaml.safe_load(_TABLE.read_text())
-    return tuple(
-        Signature(
-            r["id"],
-            re.compile(r["pattern"], re.IGNORECASE),
-            *classification(r["category"], r.get("subcategory")),
-            r["label"],
+    out = []
+    for r in rows:
+        category, subcategory = classification(r["category"], r.get("subcategory"))
+        out.append(
+            Signature(
+                id=r["id"],
+                pattern=re.compile(r["pattern"], re.IGNORECASE),
+                category=category,
+                subcategory=subcategory,
+                label=r["label"],
+                dependency=tuple(r.get("dependency") or ()),
+            )
         )
-        for r in rows
-    )
+    return tuple(out)
 
 
 def classify(error: LogError) -> Signature | None:

@@ -119,7 +119,9 @@ def _fallback_summary(report: Report) -> str:
     if report.diagnosis is not None and report.diagnosis.category != "none":
         d = report.diagnosis
         kind = f"{d.category}/{d.subcategory}" if d.subcategory else d.category
-        lines += [f"**Root cause** ({kind}): {d.summary}", ""]
+        lines += [f"**Root cause** ({kind}, confidence {d.confidence:.2f}): {d.summary}", ""]
+        if d.thin_note():
+            lines += [f"> {d.thin_note()}", ""]
     return "\n".join(lines)
 
 
@@ -184,7 +186,9 @@ def text_of(report: Report) -> str:
     if report.diagnosis is not None and report.diagnosis.causes:
         out.append("### Root causes\n")
         for i, c in enumerate(report.diagnosis.causes, 1):
-            out.append(f"{i}. **{c.subcategory or c.category}**: {c.summary}")
+            out.append(f"{i}. **{c.subcategory or c.category}** (confidence {c.confidence:.2f}): {c.summary}")
+            if c.thin_note():
+                out.append(f"   - {c.thin_note()}")
             for e in c.evidence[:10]:
                 where = f" (`{e.path}:{e.line}`)" if e.path else ""
                 out.append(f"   - {e.kind}{where}: {md_text(e.message)}")

@@ -81,6 +81,12 @@ def markdown(report: Report) -> str:
         d = report.diagnosis
         label = d.category + (f" / {d.subcategory}" if d.subcategory else "")
         out += ["### Root cause", "", f"**{label}** — {md_text(d.summary)}", ""]
+        out += [
+            f"Confidence {d.confidence:.2f}" + (f", decided by {md_text(d.decided_by)}." if d.decided_by else "."),
+            "",
+        ]
+        if d.thin_note():
+            out += [f"> {md_text(d.thin_note())}", ""]
         for ev in d.evidence[:10]:
             where = f" (`{md_text(ev.path)}:{ev.line}`)" if ev.path and ev.line else ""
             out.append(f"- {ev.kind}: {md_text(ev.message)}{where}")

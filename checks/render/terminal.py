@@ -110,6 +110,11 @@ def terminal(report: Report, console: Console | None = None) -> None:
                 style="bold yellow",
             )
         )
+        console.print(
+            Text(f"  confidence {d.confidence:.2f}" + (f", decided by {d.decided_by}" if d.decided_by else ""))
+        )
+        if d.thin_note():
+            console.print(Text(f"  {d.thin_note()}", style="yellow"))
         for ev in [e for e in d.evidence if e.message.strip() or e.path][:6]:
             where = f"{ev.path}:{ev.line}" if ev.path and ev.line else (ev.path or "")
             text = ev.message.strip() or where

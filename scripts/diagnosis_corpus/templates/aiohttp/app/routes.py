@@ -1,0 +1,105 @@
+"""The Conduit API's routes, on one aiohttp RouteTableDef."""
+
+from aiohttp import web
+
+from app.auth import current_user
+from app.services import articles, users
+
+routes = web.RouteTableDef()  #@routes
+
+
+async def viewer(request, required=True):
+    return await current_user(request.headers.get("Authorization"), required=required)  #@r_viewer
+
+
+@routes.post("/api/users")
+async def register(request):
+    data = (await request.json())["user"]  #@r_register_body
+    return web.json_response({"user": await users.register(data)}, status=201)  #@r_register
+
+
+@routes.post("/api/users/login")
+async def login(request):
+    data = (await request.json())["user"]
+    return web.json_response({"user": await users.login(data)})  #@r_login
+
+
+@routes.get("/api/user")
+async def me(request):
+    return web.json_response({"user": users.user_out(await viewer(request))})  #@r_me
+
+
+@routes.put("/api/user")
+async def update_me(request):
+    data = (await request.json())["user"]  #@r_update_user_body
+    return web.json_response({"user": await users.update_user(await viewer(request), data)})  #@r_update_user
+
+
+@routes.get("/api/profiles/{username}")
+async def profile(request):
+    username = request.match_info["username"]
+    return web.json_response({"profile": await users.get_profile(username, await viewer(request, False))})  #@r_profile
+
+
+@routes.post("/api/profiles/{username}/follow")
+async def follow(request):
+    user = await viewer(request)
+    return web.json_response({"profile": await users.follow(user, request.match_info["username"])})  #@r_follow
+
+
+@routes.get("/api/articles")
+async def list_articles(request):
+    q = request.query
+    result = await articles.list_articles(  #@r_list
+        await viewer(request, False),  #@r_list_viewer
+        tag=q.get("tag"),
+        author=q.get("author"),
+        favorited=q.get("favorited"),
+        limit=int(q.get("limit", 20)),  #@r_list_limit
+        offset=int(q.get("offset", 0)),  #@r_list_offset
+    )
+    return web.json_response(result)
+
+
+@routes.get("/api/articles/feed")
+async def feed(request):
+    q = request.query
+    result = await articles.feed(await viewer(request), limit=int(q.get("limit", 20)), offset=int(q.get("offset", 0)))  #@r_feed
+    return web.json_response(result)
+
+
+@routes.post("/api/articles")
+async def create_article(request):
+    data = (await request.json())["article"]  #@r_create_body
+    return web.json_response({"article": await articles.create_article(await viewer(request), data)}, status=201)  #@r_create
+
+
+@routes.get("/api/articles/{slug}")
+async def get_article(request):
+    slug = request.match_info["slug"]
+    return web.json_response({"article": await articles.get_article(slug, await viewer(request, False))})  #@r_get
+
+
+@routes.put("/api/articles/{slug}")
+async def update_article(request):
+    data = (await request.json())["article"]
+    user = await viewer(request)
+    return web.json_response({"article": await articles.update_article(request.match_info["slug"], user, data)})  #@r_update
+
+
+@routes.delete("/api/articles/{slug}")
+async def delete_article(request):
+    await articles.delete_article(request.match_info["slug"], await viewer(request))  #@r_delete
+    return web.Response(status=204)
+
+
+@routes.post("/api/articles/{slug}/favorite")
+async def favorite(request):
+    await request.read()  #@r_favorite_body
+    user = await viewer(request)
+    return web.json_response({"article": await articles.favorite(request.match_info["slug"], user)})  #@r_favorite
+
+
+@routes.get("/api/tags")
+async def tags(request):
+    return web.json_response(await articles.all_tags())  #@r_tags

@@ -1,0 +1,31 @@
+const users = require('../services/users');
+const { issueToken, currentUser } = require('../auth');
+
+async function register(ctx) {
+  const user = await users.register(ctx.request.body.user);
+  ctx.status = 201;
+  ctx.body = { user: users.userOut(user, issueToken(user)) };
+}
+
+async function login(ctx) {
+  const user = await users.login(ctx.request.body.user);
+  ctx.body = { user: users.userOut(user, issueToken(user)) };
+}
+
+async function me(ctx) {
+  const user = await currentUser(ctx.get('Authorization'));
+  ctx.body = { user: users.userOut(user, issueToken(user)) };
+}
+
+async function updateMe(ctx) {
+  const user = await currentUser(ctx.get('Authorization'));
+  const updated = await users.updateUser(user, ctx.request.body.user);
+  ctx.body = { user: users.userOut(updated, issueToken(updated)) };
+}
+
+async function follow(ctx) {
+  const viewer = await currentUser(ctx.get('Authorization'));
+  ctx.body = { profile: await users.follow(viewer, ctx.params.username) };
+}
+
+module.exports = { register, login, me, updateMe, follow };

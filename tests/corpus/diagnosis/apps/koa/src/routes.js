@@ -1,0 +1,20 @@
+const Router = require('@koa/router');
+const users = require('./controllers/users-controller');
+const articles = require('./controllers/articles-controller');
+
+const router = new Router({ prefix: '/api' });
+
+router.get('/health-check', (ctx) => { ctx.body = { status: 'ok' }; });
+router.post('/users', users.register);
+router.post('/users/login', users.login);
+router.get('/user', users.me);
+router.put('/user', users.updateMe);
+router.post('/profiles/:username/follow', users.follow);
+router.get('/articles', articles.list);
+router.get('/articles/feed', articles.feed);
+router.post('/articles', articles.create);
+router.get('/articles/:slug', articles.show);
+router.post('/articles/:slug/favorite', articles.favorite);
+router.get('/tags', articles.tags);
+
+module.exports = router;

@@ -118,6 +118,7 @@ class Span:
     start: int
     end: int
     name: str = ""
+    kind: str = "function"  # or "class", "binding" (verifiers.model.Definition.kind)
 
     def covers(self, line: int) -> bool:
         return self.start <= line <= self.end
@@ -136,7 +137,7 @@ def definitions(repo: Path) -> dict[str, tuple[Span, ...]]:
     for path, source in project(repo).files.items():
         for d in source.definitions:
             if d.name:
-                found.setdefault(d.name, []).append(Span(path, d.line, d.end_line, d.name))
+                found.setdefault(d.name, []).append(Span(path, d.line, d.end_line, d.name, d.kind))
     return {name: tuple(spans) for name, spans in found.items()}
 
 
@@ -256,7 +257,12 @@ def call_chain(
                 targets = [
                     t
                     for t in table.get(name, ())
-                    if not any(c.path == t.path and c.covers(t.start) for c in chain + following)
+                    # Already there, or inside a function that is: a class (its constructor was called) holds
+                    # methods the chain still has to reach by name.
+                    if not any(
+                        c.path == t.path and (c.start == t.start or (c.kind != "class" and c.covers(t.start)))
+                        for c in chain + following
+                    )
                 ]
                 local = [t for t in targets if t.path == span.path]
                 # A helper in the same file shadows namesakes elsewhere; `articles.x` means the articles module's x.

@@ -94,6 +94,10 @@ class PodSpec(BaseModel):
     )
     env: dict[str, str] = Field(default_factory=dict)
     ro_paths: list[Path] = Field(default_factory=list)
+    suite_tools: list[Path] = Field(
+        default_factory=list,
+        description="Host folders the suite runner needs (newman): the supervisor's, never the app's.",
+    )
     frozen_dirs: list[str] = Field(
         default_factory=list, description="App sub-folders mounted read-only (installed deps)."
     )

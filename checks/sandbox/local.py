@@ -281,7 +281,7 @@ class LocalBackend(SandboxBackend):
         }
         (work / "spec.json").write_text(json.dumps(driver_spec))
         binds += ["--ro-bind", str(work / "spec.json"), f"{POD}/spec.json"]
-        toolchain = [Path(sys.prefix), Path(sys.base_prefix).resolve(), source_root]
+        toolchain = [Path(sys.prefix), Path(sys.base_prefix).resolve(), source_root, *spec.suite_tools]
         pod_args = [
             self.bwrap,
             *self._base_args(self._etc(work, resolv=False)),

@@ -21,7 +21,7 @@ from pathlib import Path
 from checks.workspace import cache_dir
 
 DEPS, PYC = "deps", "pyc"
-SUBFOLDERS = ("uv", "npm")
+SUBFOLDERS = ("uv", "npm", "yarn", "pnpm")  # every installer cache a runtime profile names under CACHE
 
 
 def dependency_cache(key: str) -> Path:

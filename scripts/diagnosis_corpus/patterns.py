@@ -2479,3 +2479,7 @@ PATTERNS: list[Pattern] = [
         killed_midsuite,
     ),
 ]
+
+from scripts.diagnosis_corpus.catalog_patterns import CATALOG_PATTERNS  # noqa: E402
+
+PATTERNS += CATALOG_PATTERNS

@@ -52,6 +52,10 @@ _SHAPE = re.compile(r"^(has |status is|body matches|token was captured|[\w.\[\]*
 # A value check on one field: `user.bio equals "..."`, `profile.following equals true`.
 _VALUE_FIELD = re.compile(r"^[\w.]*?(\w+) equals ")
 # Where auth lives: the files and functions that issue, read or check tokens and the current user.
+_DRIVER_FILE = re.compile(
+    r"node_modules/(sequelize/lib/dialects|knex/lib/dialects|pg|pg-pool|sqlite3|better-sqlite3|mysql2)/"
+    r"|site-packages/(sqlalchemy/(dialects|engine|pool)|psycopg2?|asyncpg|aiosqlite|django/db/backends)/"
+)
 _AUTH_FILE = re.compile(r"(^|/)(auth\w*|security|jwt\w*|tokens?|authentication|passport)\.\w+$|(^|/)auth/", re.I)
 _AUTH_FUNCTION = re.compile(
     r"current_?user|get_?user_?from|decode_?token|verify_?token|read_?token|authenticat|issue_?token|create_?token|"
@@ -380,19 +384,24 @@ class _Diagnoser:
             if pair is not None:
                 self.from_log(request, *pair)
                 return
+            writes = request.method in ("POST", "PUT", "DELETE")
             cause = self.cause(
                 "5xx-silent",
                 "logic_error",
-                "business_logic_defect",
-                "handlers fail with server errors that leave nothing in the log",
+                "database_runtime_error" if writes else "business_logic_defect",
+                "writes fail with server errors that leave nothing in the log (a swallowed database error?)"
+                if writes
+                else "handlers fail with server errors that leave nothing in the log",
                 request,
                 confidence=0.35,
                 decided_by="500 responses with no error in the log",
                 alternatives=(
                     (
                         "logic_error",
-                        "database_runtime_error",
-                        "a 500 that logs nothing can be a swallowed database error",
+                        "business_logic_defect" if writes else "database_runtime_error",
+                        "a 500 that logs nothing can be the handler's own code"
+                        if writes
+                        else "a 500 that logs nothing can be a swallowed database error",
                     ),
                 ),
             )
@@ -549,6 +558,16 @@ class _Diagnoser:
                 confidence=0.75,
                 decided_by="the innermost repository frames are in the token/current-user code",
             )
+        elif generic and self.in_driver_code(error):
+            cause = self.cause(
+                "log:driver-code",
+                "logic_error",
+                "database_runtime_error",
+                f"the ORM's database driver layer fails ({error.type or 'an error'}): the driver or dialect is misused",
+                request,
+                confidence=0.65,
+                decided_by="the innermost frame is in the ORM's dialect/driver code",
+            )
         elif signature is None:
             cause = self.cause(
                 f"log:{error.type}",
@@ -585,6 +604,14 @@ class _Diagnoser:
         self.log_evidence(cause, error)
         if error.repo_frame is None:  # every frame is a library's: the handler of the failing route called it
             self.request_evidence(cause, request, "failed inside a library", locate=True)
+
+    @staticmethod
+    def in_driver_code(error: LogError) -> bool:
+        """Whether the error is raised inside an ORM's dialect or a database driver, not the app's own code."""
+        if not error.frames:
+            return False
+        innermost = error.frames[0] if error.language == "node" else error.frames[-1]
+        return _DRIVER_FILE.search(innermost.path) is not None
 
     def in_auth_code(self, error: LogError) -> bool:
         """Whether the innermost repository frames are where tokens and the current user are handled."""

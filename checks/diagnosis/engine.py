@@ -480,8 +480,23 @@ class _Diagnoser:
         if expected is not None and is_success(status) and not is_success(expected):
             self.from_missing_error(request, status_code(expected))
             return
+        if (
+            status in (401, 403)
+            and request.sent_auth
+            and expected is not None
+            and status_code(expected) not in (401, 403)
+        ):
+            self.from_refusal(
+                request, status
+            )  # a token refused where another error was due: the token, not the envelope
+            return
         texts = request.failure_texts()
-        if 400 <= status < 500 and texts and all("GenericErrorModel" in x or "status" in x for x in texts):
+        if (
+            400 <= status < 500
+            and texts
+            and request.status_was_expected
+            and all("GenericErrorModel" in x or "status" in x for x in texts)
+        ):
             cause = self.cause(
                 "error-envelope",
                 "schema_format_error",
@@ -717,6 +732,18 @@ class _Diagnoser:
         """A 2xx with failed assertions and no details (study-level evidence): what the suite's checks allow."""
         checks = suite_texts(request)
         failed = request.total - request.passed
+        if request.status is not None and 400 <= request.status < 500 and request.status not in (401, 403, 404, 405):
+            cause = self.cause(
+                "rejects-valid",
+                "logic_error",
+                "business_logic_defect",
+                "valid requests are rejected",
+                request,
+                confidence=0.45,
+                decided_by=f"{request.status} on a request of the suite's happy path",
+            )
+            self.request_evidence(cause, request, f"{request.status} on a valid request", locate=True)
+            return
         items = [text for text in checks if "[0]" in text]
         if items and failed == len(items):
             cause = self.cause(

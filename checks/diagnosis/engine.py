@@ -465,6 +465,9 @@ class _Diagnoser:
             self.request_evidence(cause, request, "empty body rejected", locate=True)
             self.attach_log(cause, "framework_idiosyncrasy")
             return
+        if status == 422 and request.operation in ("CreateUser", "Login") and self.user_envelope_unread():
+            self.envelope_unread(request)
+            return
         if expected is not None and not is_success(status) and is_success(expected):
             cause = self.cause(
                 "rejects-valid",
@@ -521,6 +524,27 @@ class _Diagnoser:
             self.request_evidence(cause, request, "body is not JSON", locate=True)
             return
         self.from_assertions(request)
+
+    def user_envelope_unread(self) -> bool:
+        """Both registration and login answer 422 to valid bodies: the `{"user": {...}}` envelope is not read."""
+        ops = {r.operation for r in self.requests if r.status == 422 and r.operation in ("CreateUser", "Login")}
+        valid = [r for r in self.requests if r.operation == "Login" and r.status == 422]
+        return ops == {"CreateUser", "Login"} and any(
+            r.expected_status() is None or is_success(r.expected_status()) for r in valid
+        )
+
+    def envelope_unread(self, request: Request) -> None:
+        cause = self.cause(
+            "request-envelope",
+            "schema_format_error",
+            None,
+            'request bodies are read flat: registration and login reject the {"user": {...}} envelope with 422',
+            request,
+            confidence=0.6,
+            decided_by="422 on valid registration and login bodies",
+            alternatives=(("logic_error", "business_logic_defect", "a validation rule may reject valid users"),),
+        )
+        self.request_evidence(cause, request, "valid body rejected", locate=True)
 
     def from_refusal(self, request: Request, status: int) -> None:
         """401/403 where the suite expected success: a token the server will not take, or a route guarded wrongly."""

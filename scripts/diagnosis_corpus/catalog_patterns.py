@@ -632,7 +632,7 @@ def user_routes_missing(ctx: Ctx) -> Spec:
 
 
 def flat_body(ctx: Ctx) -> Spec:
-    """SF1: the registration body is read flat instead of from `{"user": {...}}`."""
+    """SF1: user bodies are read flat instead of from `{"user": {...}}`: registration and login answer 422."""
     line = {
         "flask": "    data = request.get_json()",
         "aiohttp": "    data = await request.json()",
@@ -644,7 +644,7 @@ def flat_body(ctx: Ctx) -> Spec:
         edit={"r_register_body": line},
         hits=[
             Hit(ops=("CreateUser",), status=422, excerpt=excerpt, lose=TOKENS),
-            Hit(ops=("Login",), status=401, lose=TOKENS),
+            Hit(ops=("Login",), status=422, excerpt=excerpt, lose=TOKENS),
         ],
     )
 

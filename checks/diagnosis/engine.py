@@ -52,6 +52,13 @@ _SHAPE = re.compile(r"^(has |status is|body matches|token was captured|[\w.\[\]*
 # A value check on one field: `user.bio equals "..."`, `profile.following equals true`.
 _VALUE_FIELD = re.compile(r"^[\w.]*?(\w+) equals ")
 # Where auth lives: the files and functions that issue, read or check tokens and the current user.
+_TOGGLE_OPERATIONS = {
+    "CreateArticleFavorite",
+    "DeleteArticleFavorite",
+    "FollowUserByUsername",
+    "UnfollowUserByUsername",
+}
+_TOGGLE_VALUE = re.compile(r"\b(favorited|favoritesCount|following)\b")
 _DRIVER_FILE = re.compile(
     r"node_modules/(sequelize/lib/dialects|knex/lib/dialects|pg|pg-pool|sqlite3|better-sqlite3|mysql2)/"
     r"|site-packages/(sqlalchemy/(dialects|engine|pool)|psycopg2?|asyncpg|aiosqlite|django/db/backends)/"
@@ -781,6 +788,19 @@ class _Diagnoser:
                 alternatives=(
                     ("schema_format_error", None, "item fields missing from every item fail the same checks"),
                 ),
+            )
+        elif request.operation in _TOGGLE_OPERATIONS and 0 < failed <= len(
+            [text for text in checks if _TOGGLE_VALUE.search(text) and not _SHAPE.match(text)]
+        ):
+            cause = self.cause(
+                "assert:logic_error:state_propagation_failure",
+                "logic_error",
+                "state_propagation_failure",
+                "a change does not show in later responses (counts, flags or updates do not move)",
+                request,
+                confidence=0.55,
+                decided_by="only the suite's checks on the toggled flag or count failed on a 2xx",
+                alternatives=(("logic_error", "business_logic_defect", "the toggle rule itself may be wrong"),),
             )
         elif checks and all(_SHAPE.match(text) for text in checks):
             cause = self.cause(

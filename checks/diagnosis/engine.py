@@ -52,6 +52,17 @@ _SHAPE = re.compile(r"^(has |status is|body matches|token was captured|[\w.\[\]*
 # A value check on one field: `user.bio equals "..."`, `profile.following equals true`.
 _VALUE_FIELD = re.compile(r"^[\w.]*?(\w+) equals ")
 # Where auth lives: the files and functions that issue, read or check tokens and the current user.
+_TOGGLE_OPERATIONS = {
+    "CreateArticleFavorite",
+    "DeleteArticleFavorite",
+    "FollowUserByUsername",
+    "UnfollowUserByUsername",
+}
+_TOGGLE_VALUE = re.compile(r"\b(favorited|favoritesCount|following)\b")
+_DRIVER_FILE = re.compile(
+    r"node_modules/(sequelize/lib/dialects|knex/lib/dialects|pg|pg-pool|sqlite3|better-sqlite3|mysql2)/"
+    r"|site-packages/(sqlalchemy/(dialects|engine|pool)|psycopg2?|asyncpg|aiosqlite|django/db/backends)/"
+)
 _AUTH_FILE = re.compile(r"(^|/)(auth\w*|security|jwt\w*|tokens?|authentication|passport)\.\w+$|(^|/)auth/", re.I)
 _AUTH_FUNCTION = re.compile(
     r"current_?user|get_?user_?from|decode_?token|verify_?token|read_?token|authenticat|issue_?token|create_?token|"
@@ -380,19 +391,24 @@ class _Diagnoser:
             if pair is not None:
                 self.from_log(request, *pair)
                 return
+            writes = request.method in ("POST", "PUT", "DELETE")
             cause = self.cause(
                 "5xx-silent",
                 "logic_error",
-                "business_logic_defect",
-                "handlers fail with server errors that leave nothing in the log",
+                "database_runtime_error" if writes else "business_logic_defect",
+                "writes fail with server errors that leave nothing in the log (a swallowed database error?)"
+                if writes
+                else "handlers fail with server errors that leave nothing in the log",
                 request,
                 confidence=0.35,
                 decided_by="500 responses with no error in the log",
                 alternatives=(
                     (
                         "logic_error",
-                        "database_runtime_error",
-                        "a 500 that logs nothing can be a swallowed database error",
+                        "business_logic_defect" if writes else "database_runtime_error",
+                        "a 500 that logs nothing can be the handler's own code"
+                        if writes
+                        else "a 500 that logs nothing can be a swallowed database error",
                     ),
                 ),
             )
@@ -456,6 +472,9 @@ class _Diagnoser:
             self.request_evidence(cause, request, "empty body rejected", locate=True)
             self.attach_log(cause, "framework_idiosyncrasy")
             return
+        if status == 422 and request.operation in ("CreateUser", "Login") and self.user_envelope_unread():
+            self.envelope_unread(request)
+            return
         if expected is not None and not is_success(status) and is_success(expected):
             cause = self.cause(
                 "rejects-valid",
@@ -471,8 +490,23 @@ class _Diagnoser:
         if expected is not None and is_success(status) and not is_success(expected):
             self.from_missing_error(request, status_code(expected))
             return
+        if (
+            status in (401, 403)
+            and request.sent_auth
+            and expected is not None
+            and status_code(expected) not in (401, 403)
+        ):
+            self.from_refusal(
+                request, status
+            )  # a token refused where another error was due: the token, not the envelope
+            return
         texts = request.failure_texts()
-        if 400 <= status < 500 and texts and all("GenericErrorModel" in x or "status" in x for x in texts):
+        if (
+            400 <= status < 500
+            and texts
+            and request.status_was_expected
+            and all("GenericErrorModel" in x or "status" in x for x in texts)
+        ):
             cause = self.cause(
                 "error-envelope",
                 "schema_format_error",
@@ -497,6 +531,27 @@ class _Diagnoser:
             self.request_evidence(cause, request, "body is not JSON", locate=True)
             return
         self.from_assertions(request)
+
+    def user_envelope_unread(self) -> bool:
+        """Both registration and login answer 422 to valid bodies: the `{"user": {...}}` envelope is not read."""
+        ops = {r.operation for r in self.requests if r.status == 422 and r.operation in ("CreateUser", "Login")}
+        valid = [r for r in self.requests if r.operation == "Login" and r.status == 422]
+        return ops == {"CreateUser", "Login"} and any(
+            r.expected_status() is None or is_success(r.expected_status()) for r in valid
+        )
+
+    def envelope_unread(self, request: Request) -> None:
+        cause = self.cause(
+            "request-envelope",
+            "schema_format_error",
+            None,
+            'request bodies are read flat: registration and login reject the {"user": {...}} envelope with 422',
+            request,
+            confidence=0.6,
+            decided_by="422 on valid registration and login bodies",
+            alternatives=(("logic_error", "business_logic_defect", "a validation rule may reject valid users"),),
+        )
+        self.request_evidence(cause, request, "valid body rejected", locate=True)
 
     def from_refusal(self, request: Request, status: int) -> None:
         """401/403 where the suite expected success: a token the server will not take, or a route guarded wrongly."""
@@ -549,6 +604,16 @@ class _Diagnoser:
                 confidence=0.75,
                 decided_by="the innermost repository frames are in the token/current-user code",
             )
+        elif generic and self.in_driver_code(error):
+            cause = self.cause(
+                "log:driver-code",
+                "logic_error",
+                "database_runtime_error",
+                f"the ORM's database driver layer fails ({error.type or 'an error'}): the driver or dialect is misused",
+                request,
+                confidence=0.65,
+                decided_by="the innermost frame is in the ORM's dialect/driver code",
+            )
         elif signature is None:
             cause = self.cause(
                 f"log:{error.type}",
@@ -585,6 +650,14 @@ class _Diagnoser:
         self.log_evidence(cause, error)
         if error.repo_frame is None:  # every frame is a library's: the handler of the failing route called it
             self.request_evidence(cause, request, "failed inside a library", locate=True)
+
+    @staticmethod
+    def in_driver_code(error: LogError) -> bool:
+        """Whether the error is raised inside an ORM's dialect or a database driver, not the app's own code."""
+        if not error.frames:
+            return False
+        innermost = error.frames[0] if error.language == "node" else error.frames[-1]
+        return _DRIVER_FILE.search(innermost.path) is not None
 
     def in_auth_code(self, error: LogError) -> bool:
         """Whether the innermost repository frames are where tokens and the current user are handled."""
@@ -690,6 +763,18 @@ class _Diagnoser:
         """A 2xx with failed assertions and no details (study-level evidence): what the suite's checks allow."""
         checks = suite_texts(request)
         failed = request.total - request.passed
+        if request.status is not None and 400 <= request.status < 500 and request.status not in (401, 403, 404, 405):
+            cause = self.cause(
+                "rejects-valid",
+                "logic_error",
+                "business_logic_defect",
+                "valid requests are rejected",
+                request,
+                confidence=0.45,
+                decided_by=f"{request.status} on a request of the suite's happy path",
+            )
+            self.request_evidence(cause, request, f"{request.status} on a valid request", locate=True)
+            return
         items = [text for text in checks if "[0]" in text]
         if items and failed == len(items):
             cause = self.cause(
@@ -703,6 +788,19 @@ class _Diagnoser:
                 alternatives=(
                     ("schema_format_error", None, "item fields missing from every item fail the same checks"),
                 ),
+            )
+        elif request.operation in _TOGGLE_OPERATIONS and 0 < failed <= len(
+            [text for text in checks if _TOGGLE_VALUE.search(text) and not _SHAPE.match(text)]
+        ):
+            cause = self.cause(
+                "assert:logic_error:state_propagation_failure",
+                "logic_error",
+                "state_propagation_failure",
+                "a change does not show in later responses (counts, flags or updates do not move)",
+                request,
+                confidence=0.55,
+                decided_by="only the suite's checks on the toggled flag or count failed on a 2xx",
+                alternatives=(("logic_error", "business_logic_defect", "the toggle rule itself may be wrong"),),
             )
         elif checks and all(_SHAPE.match(text) for text in checks):
             cause = self.cause(

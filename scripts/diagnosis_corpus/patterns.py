@@ -2313,7 +2313,7 @@ PATTERNS: list[Pattern] = [
     Pattern(
         "fw-passlib-bcrypt",
         "logic_error",
-        "framework_idiosyncrasy",
+        "auth_misconfiguration",
         ("flask", "fastapi", "aiohttp"),
         "passlib 1.7.4 crashes on the bcrypt release an unpinned requirement installs.",
         passlib_bcrypt_clash,
@@ -2479,3 +2479,7 @@ PATTERNS: list[Pattern] = [
         killed_midsuite,
     ),
 ]
+
+from scripts.diagnosis_corpus.catalog_patterns import CATALOG_PATTERNS  # noqa: E402
+
+PATTERNS += CATALOG_PATTERNS

@@ -1,4 +1,4 @@
 #!/bin/sh
 set -e
 python manage.py migrate --noinput  #@migrate
-exec python manage.py runserver 0.0.0.0:8080 --noreload
+exec python manage.py runserver 0.0.0.0:8080 --noreload  #@runserver

@@ -7,8 +7,8 @@ const wrap = (fn) => (req, res, next) => fn(req, res, next).catch(next); //@wrap
 
 router.post('/users', wrap(users.register));
 router.post('/users/login', wrap(users.login));
-router.get('/user', wrap(users.me));
-router.put('/user', wrap(users.updateMe));
+router.get('/user', wrap(users.me));  //@u_user
+router.put('/user', wrap(users.updateMe));  //@u_user_put
 router.post('/profiles/:username/follow', wrap(users.follow));
 router.get('/articles', wrap(articles.list)); //@u_articles
 router.get('/articles/feed', wrap(articles.feed)); //@u_feed

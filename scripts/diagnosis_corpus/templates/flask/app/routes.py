@@ -93,7 +93,7 @@ def favorite(slug):
     return jsonify(article=articles.favorite(slug, viewer()))  #@r_favorite
 
 
-@api.delete("/articles/<slug>/favorite")
+@api.delete("/articles/<slug>/favorite")  #@fl_unfav_rule
 def unfavorite(slug):
     request.get_json(silent=True)  #@r_unfavorite_body
     return jsonify(article=articles.unfavorite(slug, viewer()))  #@r_unfavorite

@@ -7,8 +7,8 @@ const router = new Router({ prefix: '/api' }); //@router
 router.get('/health-check', (ctx) => { ctx.body = { status: 'ok' }; });
 router.post('/users', users.register);
 router.post('/users/login', users.login);
-router.get('/user', users.me);
-router.put('/user', users.updateMe);
+router.get('/user', users.me);  //@u_user
+router.put('/user', users.updateMe);  //@u_user_put
 router.post('/profiles/:username/follow', users.follow);
 router.get('/articles', articles.list); //@u_articles
 router.get('/articles/feed', articles.feed); //@u_feed

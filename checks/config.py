@@ -477,7 +477,7 @@ def _validated(data: dict[str, Any], text: str, name: str) -> RepoConfig:
     except ValidationError as exc:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
         raise _config_error(_telling(exc.errors())[0], root, name) from None
-    _check_suites(cfg, yaml.compose(text, Loader=yaml.SafeLoader), name)
+    _check_suites(cfg, text, name)
     return cfg
 
 
@@ -494,22 +494,28 @@ def _telling(errs: list[Any]) -> list[Any]:
     return list(best.values())
 
 
-def _check_suites(cfg: RepoConfig, root: yaml.Node | None, name: str) -> None:
-    """What one key's validation cannot see: suites listed twice, gate suites that are not configured."""
+def _check_suites(cfg: RepoConfig, text: str, name: str) -> None:
+    """What one key's validation cannot see: suites listed twice, gate suites that are not configured.
+
+    The file is composed again only to name the line of a problem found."""
+
+    def line_of_key(*loc: Any) -> int | None:
+        return line_of(yaml.compose(text, Loader=yaml.SafeLoader), loc)
+
     ids = cfg.suite_ids()
     for index, entry in enumerate(ids):
         if entry in ids[:index]:
-            raise ConfigError(name, line_of(root, ("suites", index)), f"suites.{index}", f"{entry} is listed twice")
+            raise ConfigError(name, line_of_key("suites", index), f"suites.{index}", f"{entry} is listed twice")
     for index, entry in enumerate(cfg.gate.suites or []):
         if entry not in ids:
             raise ConfigError(
                 name,
-                line_of(root, ("gate", "suites", index)),
+                line_of_key("gate", "suites", index),
                 "gate.suites",
                 f"{entry!r} is not a configured suite; configured: {', '.join(ids)}",
             )
     if cfg.gate.conformance and not any(isinstance(s, OpenAPISuite) for s in cfg.suites):
-        raise ConfigError(name, line_of(root, ("gate", "conformance")), "gate.conformance", "needs an 'openapi:' suite")
+        raise ConfigError(name, line_of_key("gate", "conformance"), "gate.conformance", "needs an 'openapi:' suite")
 
 
 def _config_error(err: Any, root: yaml.Node | None, name: str) -> ConfigError:
